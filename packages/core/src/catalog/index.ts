@@ -1,0 +1,5 @@
+export * from "./catalog"
+export * from "./cycle"
+export * from "./errors"
+export * from "./schema"
+export * from "./selection"
