@@ -18,11 +18,46 @@ export const ErrorCodes = {
   OptionNotFound: "OPTION_NOT_FOUND",
   AddonNotFound: "ADDON_NOT_FOUND",
   InvalidOptionValue: "INVALID_OPTION_VALUE",
-  OptionNotUpgradable: "OPTION_NOT_UPGRADABLE"
+  OptionNotUpgradable: "OPTION_NOT_UPGRADABLE",
   // calendar
+  InvalidDate: "INVALID_DATE",
+  InvalidTimeZone: "INVALID_TIME_ZONE",
+  InvalidProrataPolicy: "INVALID_PRORATA_POLICY",
   // subscription
+  IllegalTransition: "ILLEGAL_TRANSITION",
+  UnsuspendNotAllowed: "UNSUSPEND_NOT_ALLOWED",
+  DateNotInFuture: "DATE_NOT_IN_FUTURE",
+  NoScheduledCancellation: "NO_SCHEDULED_CANCELLATION",
+  CancellationAlreadyScheduled: "CANCELLATION_ALREADY_SCHEDULED",
+  CancellationNotDue: "CANCELLATION_NOT_DUE",
+  CancellationAlreadyEffective: "CANCELLATION_ALREADY_EFFECTIVE",
   // invoicing
+  InvalidVatId: "INVALID_VAT_ID",
+  TaxRuleMissing: "TAX_RULE_MISSING",
+  TaxRuleConflict: "TAX_RULE_CONFLICT",
+  InvalidTaxRule: "INVALID_TAX_RULE",
+  CouponExpired: "COUPON_EXPIRED",
+  CouponExhausted: "COUPON_EXHAUSTED",
+  CouponAlreadyRedeemed: "COUPON_ALREADY_REDEEMED",
+  CouponNotApplicable: "COUPON_NOT_APPLICABLE",
+  CouponCurrencyUnsupported: "COUPON_CURRENCY_UNSUPPORTED",
+  CouponNotStackable: "COUPON_NOT_STACKABLE",
+  InvalidCoupon: "INVALID_COUPON",
+  InvalidNumberFormat: "INVALID_NUMBER_FORMAT",
+  IllegalInvoiceTransition: "ILLEGAL_INVOICE_TRANSITION",
+  PaymentExceedsBalance: "PAYMENT_EXCEEDS_BALANCE",
+  RefundExceedsPaid: "REFUND_EXCEEDS_PAID",
+  NonPositiveAmount: "NON_POSITIVE_AMOUNT",
   // ports
+  StoreError: "STORE_ERROR",
+  DuplicateInvoice: "DUPLICATE_INVOICE",
+  VersionConflict: "VERSION_CONFLICT",
+  InsufficientCredit: "INSUFFICIENT_CREDIT",
+  GatewayError: "GATEWAY_ERROR",
+  ProvisionerError: "PROVISIONER_ERROR",
+  MailerError: "MAILER_ERROR",
+  DocumentsError: "DOCUMENTS_ERROR",
+  UsageError: "USAGE_ERROR"
 } as const satisfies Record<string, string>
 
 export type ErrorTag = keyof typeof ErrorCodes

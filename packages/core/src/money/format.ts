@@ -81,7 +81,7 @@ export const parseLocalized = (
   digits.forEach((digit, value) => {
     if (digit !== String(value)) text = text.replaceAll(digit, String(value))
   })
-  for (const name of [...currencyNames, currency]) text = text.replaceAll(name, "")
+  for (const name of [...currencyNames, currency]) text = text.replaceAll(name.normalize("NFKC"), "")
   text = text.replace(/\s/g, "")
   const negative = minusSigns.test(text)
   if (negative) text = text.slice(1)

@@ -1,0 +1,4 @@
+export * from "./coupon"
+export * from "./discounts"
+export * from "./errors"
+export * from "./redemption"

@@ -1,0 +1,4 @@
+export * from "./coupon"
+export * from "./invoice"
+export * from "./numbering"
+export * from "./tax"

@@ -1,0 +1,6 @@
+export * from "./compose"
+export * from "./credit-note"
+export * from "./document"
+export * from "./errors"
+export * from "./lifecycle"
+export * from "./renewal"

@@ -1,0 +1,6 @@
+export * from "./compute"
+export * from "./determine"
+export * from "./errors"
+export * from "./eu"
+export * from "./rate-schema"
+export * from "./rules"
