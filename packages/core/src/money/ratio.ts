@@ -63,7 +63,7 @@ export const compareRatios = (a: Ratio, b: Ratio): -1 | 0 | 1 => {
 
 /** `amount x r`, rounded once with the named mode. */
 export const applyRatio = (amount: bigint, r: Ratio, mode: RoundingMode): bigint =>
-  divideRounded(amount * r.num, r.den, mode)
+  divideRounded(r.num === 1n ? amount : amount * r.num, r.den, mode)
 
 /** A decimal rendering, exact when the ratio has a finite decimal expansion within `maxDecimals`. */
 export const ratioToDecimalString = (r: Ratio, maxDecimals = 10): string => {

@@ -18,27 +18,18 @@ export const defaultRounding: RoundingMode = "half-even"
  * zero (a defect); its sign may be negative.
  */
 export const divideRounded = (numerator: bigint, denominator: bigint, mode: RoundingMode): bigint => {
-  if (denominator === 0n) throw new RangeError("divideRounded: division by zero")
-  if (denominator < 0n) {
+  if (denominator <= 0n) {
+    if (denominator === 0n) throw new RangeError("divideRounded: division by zero")
     numerator = -numerator
     denominator = -denominator
   }
   const quotient = numerator / denominator // truncated towards zero
-  const remainder = numerator % denominator // same sign as numerator
-  if (remainder === 0n) return quotient
-  const away = numerator < 0n ? -1n : 1n
-  switch (mode) {
-    case "down":
-      return quotient
-    case "up":
-      return quotient + away
-    case "half-up":
-    case "half-even": {
-      const twice = (remainder < 0n ? -remainder : remainder) * 2n
-      if (twice > denominator) return quotient + away
-      if (twice < denominator) return quotient
-      if (mode === "half-up") return quotient + away
-      return quotient % 2n === 0n ? quotient : quotient + away
-    }
-  }
+  const remainder = numerator % denominator // same sign as the numerator
+  if (remainder === 0n || mode === "down") return quotient
+  const negative = numerator < 0n
+  if (mode === "up") return negative ? quotient - 1n : quotient + 1n
+  const twice = negative ? -remainder * 2n : remainder * 2n
+  const awayFromZero =
+    twice > denominator || (twice === denominator && (mode === "half-up" || quotient % 2n !== 0n))
+  return awayFromZero ? (negative ? quotient - 1n : quotient + 1n) : quotient
 }

@@ -3,7 +3,7 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { RoundingMode } from "../../money"
 import type { Coupon } from "./coupon"
-import { type AppliedDiscounts, applyDiscounts, type DiscountableLine } from "./discounts"
+import { type AppliedDiscounts, applyDiscounts, attributeDiscounts, type DiscountableLine } from "./discounts"
 
 const percent = (code: string, num: bigint, den: bigint, extra: Partial<Coupon> = {}): Coupon =>
   ({
@@ -39,28 +39,39 @@ const apply = (
   mode: RoundingMode = "half-even"
 ) => applyDiscounts(lines, coupons, "EUR", mode)
 
-/** `code@line:amount` for every discount line. */
-const summary = (result: Either.Either<AppliedDiscounts, { _tag: string }>) =>
+/** `code:amount@lines` for every discount line. */
+const summary = (
+  lines: ReadonlyArray<DiscountableLine>,
+  result: Either.Either<AppliedDiscounts, { _tag: string }>
+) =>
   Either.match(result, {
     onLeft: (e) => [e._tag],
-    onRight: (r) => r.discounts.map((d) => `${d.code}@${d.lineId}:${d.amount}`)
+    onRight: (r) =>
+      r.discounts.map((d) => `${d.code}:${d.amount}@${d.lineIndexes.map((i) => lines[i]?.id).join(",")}`)
   })
-const remaining = (result: Either.Either<AppliedDiscounts, unknown>) =>
-  Either.getOrThrow(result).lines.map((l) => l.amount)
+/** What each line bears of the discounts, by allocation. */
+const borne = (lines: ReadonlyArray<DiscountableLine>, result: Either.Either<AppliedDiscounts, unknown>) =>
+  attributeDiscounts(lines, Either.getOrThrow(result).discounts).map((l) => l.discount)
+const remaining = (
+  lines: ReadonlyArray<DiscountableLine>,
+  result: Either.Either<AppliedDiscounts, unknown>
+) => attributeDiscounts(lines, Either.getOrThrow(result).discounts).map((l) => l.amount)
+const check = (lines: ReadonlyArray<DiscountableLine>, coupons: ReadonlyArray<Coupon>, mode?: RoundingMode) =>
+  summary(lines, apply(lines, coupons, mode))
 
 describe("applyDiscounts", () => {
-  it("takes a percentage of each line, rounded once per line with the named mode", () => {
-    expect(summary(apply([recurring("a", 1999n)], [percent("TEN", 1n, 10n)]))).toEqual(["TEN@a:-200"])
-    expect(summary(apply([recurring("a", 1999n)], [percent("TEN", 1n, 10n)], "down"))).toEqual(["TEN@a:-199"])
-    // 100.5 on each line rounds half-even to 100, twice (not 201 for the pair)
-    expect(summary(apply([recurring("a", 1005n), recurring("b", 1005n)], [percent("TEN", 1n, 10n)]))).toEqual(
-      ["TEN@a:-100", "TEN@b:-100"]
-    )
+  it("takes a percentage of what the coupon covers, rounded once with the named mode: one line per coupon", () => {
+    expect(check([recurring("a", 1999n)], [percent("TEN", 1n, 10n)])).toEqual(["TEN:-200@a"])
+    expect(check([recurring("a", 1999n)], [percent("TEN", 1n, 10n)], "down")).toEqual(["TEN:-199@a"])
+    // 10% of 20.10 is 2.01: rounded once on the base, not once per line (which would give 2.00)
+    const pair = [recurring("a", 1005n), recurring("b", 1005n)]
+    expect(check(pair, [percent("TEN", 1n, 10n)])).toEqual(["TEN:-201@a,b"])
+    expect(borne(pair, apply(pair, [percent("TEN", 1n, 10n)]))).toEqual([101n, 100n])
   })
 
   it("applies one non-stackable coupon on its own", () => {
-    expect(summary(apply([recurring("a", 1000n)], [percent("ONLY", 1n, 2n, { stackable: false })]))).toEqual([
-      "ONLY@a:-500"
+    expect(check([recurring("a", 1000n)], [percent("ONLY", 1n, 2n, { stackable: false })])).toEqual([
+      "ONLY:-500@a"
     ])
   })
 
@@ -77,39 +88,55 @@ describe("applyDiscounts", () => {
 
   it("stacks percent before fixed, each on what is left", () => {
     // 10% of 100.00 = 10.00, then 5.00 off the remaining 90.00 (fixed first would give 5.00 + 9.50)
-    const result = apply([recurring("a", 10000n)], [fixed("FIVE", { EUR: 500n }), percent("TEN", 1n, 10n)])
-    expect(summary(result)).toEqual(["TEN@a:-1000", "FIVE@a:-500"])
-    expect(remaining(result)).toEqual([8500n])
+    const lines = [recurring("a", 10000n)]
+    const result = apply(lines, [fixed("FIVE", { EUR: 500n }), percent("TEN", 1n, 10n)])
+    expect(summary(lines, result)).toEqual(["TEN:-1000@a", "FIVE:-500@a"])
+    expect(remaining(lines, result)).toEqual([8500n])
   })
 
   it("stacks by priority, then by code", () => {
-    const result = apply(
-      [recurring("a", 1001n)],
-      [
-        percent("HALF", 1n, 2n, { priority: 2 }),
-        percent("TEN", 1n, 10n, { priority: 1 }),
-        percent("AAA", 1n, 100n)
-      ]
-    )
+    const lines = [recurring("a", 1001n)]
+    const result = apply(lines, [
+      percent("HALF", 1n, 2n, { priority: 2 }),
+      percent("TEN", 1n, 10n, { priority: 1 }),
+      percent("AAA", 1n, 100n)
+    ])
     // TEN: 100.1 -> 100; HALF on 901: 450.5 -> 450; AAA (no priority, last) on 451: 4.51 -> 5
-    expect(summary(result)).toEqual(["TEN@a:-100", "HALF@a:-450", "AAA@a:-5"])
-    const byCode = apply([recurring("a", 1000n)], [fixed("B", { EUR: 1n }), fixed("A", { EUR: 2n })])
-    expect(summary(byCode)).toEqual(["A@a:-2", "B@a:-1"])
+    expect(summary(lines, result)).toEqual(["TEN:-100@a", "HALF:-450@a", "AAA:-5@a"])
+    expect(check([recurring("a", 1000n)], [fixed("B", { EUR: 1n }), fixed("A", { EUR: 2n })])).toEqual([
+      "A:-2@a",
+      "B:-1@a"
+    ])
   })
 
-  it("caps a fixed discount larger than the line, so the line does not go negative", () => {
-    const result = apply([recurring("a", 300n)], [fixed("BIG", { EUR: 500n })])
-    expect(summary(result)).toEqual(["BIG@a:-300"])
-    expect(Either.getOrThrow(result).lines).toEqual([{ id: "a", original: 300n, discount: 300n, amount: 0n }])
+  it("stacks on what is left of each line when coupons cover different lines", () => {
+    const lines = [
+      recurring("vps", 1000n, { productId: "vps" }),
+      recurring("game", 1000n, { productId: "game" })
+    ]
+    const result = apply(lines, [
+      fixed("ALL", { EUR: 500n }),
+      percent("VPS", 1n, 2n, { appliesTo: { productIds: ["vps"] } })
+    ])
+    // VPS first (percent): 5.00 off the VPS line; ALL then splits 5.00 over what is left: 5.00 and 10.00
+    expect(summary(lines, result)).toEqual(["VPS:-500@vps", "ALL:-500@vps,game"])
+    expect(borne(lines, result)).toEqual([667n, 333n])
   })
 
-  it("splits a fixed discount over the eligible lines by allocation, in proportion to them", () => {
-    expect(
-      summary(apply([recurring("a", 1000n), recurring("b", 2000n)], [fixed("C", { EUR: 100n })]))
-    ).toEqual(["C@a:-33", "C@b:-67"])
-    expect(
-      summary(apply([recurring("a", 1n), recurring("b", 1n), recurring("c", 1n)], [fixed("C", { EUR: 2n })]))
-    ).toEqual(["C@a:-1", "C@b:-1"])
+  it("caps a fixed discount larger than what it covers, so no line goes negative", () => {
+    const lines = [recurring("a", 300n)]
+    const result = apply(lines, [fixed("BIG", { EUR: 500n })])
+    expect(summary(lines, result)).toEqual(["BIG:-300@a"])
+    expect(attributeDiscounts(lines, Either.getOrThrow(result).discounts)).toEqual([
+      { id: "a", original: 300n, discount: 300n, amount: 0n }
+    ])
+  })
+
+  it("attributes a fixed discount to the lines by allocation, in proportion to them", () => {
+    const two = [recurring("a", 1000n), recurring("b", 2000n)]
+    expect(borne(two, apply(two, [fixed("C", { EUR: 100n })]))).toEqual([33n, 67n])
+    const three = [recurring("a", 1n), recurring("b", 1n), recurring("c", 1n)]
+    expect(borne(three, apply(three, [fixed("C", { EUR: 2n })]))).toEqual([1n, 1n, 0n])
   })
 
   it("fails for a fixed coupon with no amount in the invoice's currency", () => {
@@ -128,12 +155,11 @@ describe("applyDiscounts", () => {
       { id: "overage", amount: 700n, kind: "usage" },
       { id: "once", amount: 400n, kind: "one_time" }
     ]
-    expect(summary(apply(lines, [percent("TEN", 1n, 10n, { freeSetup: true })]))).toEqual([
-      "TEN@plan:-100",
-      "TEN@once:-40",
-      "TEN@setup:-2500"
+    expect(check(lines, [percent("TEN", 1n, 10n, { freeSetup: true })])).toEqual([
+      "TEN:-140@plan,once",
+      "TEN:-2500@setup"
     ])
-    expect(remaining(apply(lines, [percent("TEN", 1n, 10n)]))).toEqual([900n, 2500n, 700n, 360n])
+    expect(remaining(lines, apply(lines, [percent("TEN", 1n, 10n)]))).toEqual([900n, 2500n, 700n, 360n])
   })
 
   it("discounts only the lines of the coupon's products and plans", () => {
@@ -151,25 +177,19 @@ describe("applyDiscounts", () => {
       { id: "game-setup", amount: 500n, kind: "setup", productId: "game" } satisfies DiscountableLine
     ]
     expect(
-      summary(
-        apply(lines, [fixed("VPS", { EUR: 300n }, { appliesTo: { productIds: ["vps"] }, freeSetup: true })])
-      )
-    ).toEqual(["VPS@vps:-150", "VPS@vps-big:-150", "VPS@vps-setup:-500"])
+      check(lines, [fixed("VPS", { EUR: 300n }, { appliesTo: { productIds: ["vps"] }, freeSetup: true })])
+    ).toEqual(["VPS:-300@vps,vps-big", "VPS:-500@vps-setup"])
     expect(
-      summary(
-        apply(lines, [percent("P", 1n, 10n, { appliesTo: { productIds: ["vps"], planIds: ["vps-8g"] } })])
-      )
-    ).toEqual(["P@vps-big:-100"])
+      check(lines, [percent("P", 1n, 10n, { appliesTo: { productIds: ["vps"], planIds: ["vps-8g"] } })])
+    ).toEqual(["P:-100@vps-big"])
   })
 
   it("never discounts credit lines and leaves out zero discounts", () => {
-    const result = apply(
-      [recurring("credit", -500n), recurring("free", 0n), recurring("a", 4n)],
-      [percent("TEN", 1n, 10n)]
-    )
-    expect(summary(result)).toEqual([])
-    expect(remaining(result)).toEqual([-500n, 0n, 4n])
-    expect(summary(apply([recurring("a", 1000n)], []))).toEqual([])
+    const lines = [recurring("credit", -500n), recurring("free", 0n), recurring("a", 4n)]
+    const result = apply(lines, [percent("TEN", 1n, 10n)])
+    expect(summary(lines, result)).toEqual([])
+    expect(remaining(lines, result)).toEqual([-500n, 0n, 4n])
+    expect(check([recurring("a", 1000n)], [])).toEqual([])
   })
 })
 
@@ -218,7 +238,8 @@ describe("discount properties", () => {
         fc.constantFrom<RoundingMode>("half-even", "half-up", "down", "up"),
         (lines, coupons, mode) => {
           const result = Either.getOrThrow(applyDiscounts(lines, coupons, "EUR", mode))
-          result.lines.forEach((line, i) => {
+          const attributed = attributeDiscounts(lines, result.discounts)
+          attributed.forEach((line, i) => {
             const original = lines[i]?.amount ?? 0n
             expect(line.original).toBe(original)
             expect(line.discount >= 0n).toBe(true)
@@ -226,9 +247,12 @@ describe("discount properties", () => {
             expect(line.amount).toBe(original - line.discount)
             if (original >= 0n) expect(line.amount >= 0n).toBe(true)
           })
-          for (const discount of result.discounts) expect(discount.amount < 0n).toBe(true)
+          for (const discount of result.discounts) {
+            expect(discount.amount < 0n).toBe(true)
+            expect(-discount.amount <= discount.base).toBe(true)
+          }
           const fromDiscounts = result.discounts.reduce((sum, d) => sum - d.amount, 0n)
-          expect(fromDiscounts).toBe(result.lines.reduce((sum, l) => sum + l.discount, 0n))
+          expect(fromDiscounts).toBe(attributed.reduce((sum, l) => sum + l.discount, 0n))
         }
       )
     )
@@ -245,7 +269,7 @@ describe("discount properties", () => {
             applyDiscounts(lines, [fixed("F", { EUR: off })], "EUR", "half-even")
           )
           const eligible = amounts.reduce((sum, a) => sum + a, 0n)
-          const taken = result.lines.reduce((sum, l) => sum + l.discount, 0n)
+          const taken = attributeDiscounts(lines, result.discounts).reduce((sum, l) => sum + l.discount, 0n)
           // biome-ignore lint/complexity/useMathMinMax: bigint, which Math.min does not take
           expect(taken).toBe(off < eligible ? off : eligible)
         }

@@ -32,10 +32,38 @@ export interface CreditNote {
 }
 
 /**
+ * What each charged line finally cost: its net and tax, less its share of the discount lines that
+ * reduce it (each discount's net and tax split over its lines by allocation, in proportion to theirs).
+ */
+export const effectiveLines = (
+  invoice: Pick<Invoice, "lines">
+): Array<{ readonly index: number; readonly net: bigint; readonly tax: bigint }> => {
+  const net = invoice.lines.map((line) => (line.kind === "discount" ? 0n : line.net))
+  const tax = invoice.lines.map((line) => (line.kind === "discount" ? 0n : line.tax))
+  for (const line of invoice.lines) {
+    if (line.kind !== "discount") continue
+    const reduced = line.reduces ?? []
+    const spread = (amounts: Array<bigint>, total: bigint) => {
+      const weights = reduced.map((i) => ((amounts[i] ?? 0n) > 0n ? (amounts[i] as bigint) : 0n))
+      if (total === 0n || weights.every((w) => w === 0n)) return
+      const parts = Either.getOrThrow(allocateAmount(total, weights))
+      reduced.forEach((i, k) => {
+        amounts[i] = (amounts[i] ?? 0n) + (parts[k] as bigint)
+      })
+    }
+    spread(net, line.net)
+    spread(tax, line.tax)
+  }
+  return invoice.lines.flatMap((line, index) =>
+    line.kind === "discount" ? [] : [{ index, net: net[index] as bigint, tax: tax[index] as bigint }]
+  )
+}
+
+/**
  * The credit note for crediting `amount` (gross) of an invoice. The amount is spread over the invoice's
- * charged lines in proportion to what each finally cost (its gross less the discounts that point at it),
- * then each part is split into net and tax in that line's proportion — both by allocation, so the parts
- * always add up to the amount exactly. Crediting the whole invoice gives back exactly its lines.
+ * charged lines in proportion to what each finally cost ({@link effectiveLines}), then each part is split
+ * into net and tax in that line's proportion — both by allocation, so the parts always add up to the
+ * amount exactly. Crediting the whole invoice gives back exactly what each line cost.
  */
 export const creditNoteFor = (
   invoice: Invoice,
@@ -48,21 +76,7 @@ export const creditNoteFor = (
   if (amount > creditable) {
     return Either.left(new RefundExceedsPaid({ invoiceId: invoice.id, refundable: creditable, amount }))
   }
-  const effective = invoice.lines.map((line) => ({ net: line.net, tax: line.tax }))
-  invoice.lines.forEach((line) => {
-    if (line.kind === "discount" && line.discountOf !== undefined) {
-      const target = effective[line.discountOf]
-      if (target !== undefined) {
-        target.net += line.net
-        target.tax += line.tax
-      }
-    }
-  })
-  const charged = invoice.lines
-    .map((line, index) => ({ line, index, ...(effective[index] as { net: bigint; tax: bigint }) }))
-    .filter(
-      ({ line, net, tax }) => !(line.kind === "discount" && line.discountOf !== undefined) && net + tax > 0n
-    )
+  const charged = effectiveLines(invoice).filter(({ net, tax }) => net + tax > 0n)
   const parts = Either.getOrThrow(
     allocateAmount(
       amount,
@@ -70,22 +84,21 @@ export const creditNoteFor = (
     )
   )
   const lines: Array<CreditNoteLine> = []
-  charged.forEach(({ line, index, net, tax }, i) => {
+  charged.forEach(({ index, net, tax }, i) => {
     const gross = parts[i] as bigint
     if (gross === 0n) return
-    const [partNet, partTax] = Either.getOrThrow(
+    const [partNet = 0n, partTax = 0n] = Either.getOrThrow(
       allocateAmount(gross, [net < 0n ? 0n : net, tax < 0n ? 0n : tax])
     )
-    lines.push({
-      invoiceLine: index,
-      description: line.description,
-      net: partNet ?? 0n,
-      tax: partTax ?? 0n,
-      gross
-    })
+    const description = invoice.lines[index]?.description ?? ""
+    lines.push({ invoiceLine: index, description, net: partNet, tax: partTax, gross })
   })
-  const net = lines.reduce((s, l) => s + l.net, 0n)
-  const tax = lines.reduce((s, l) => s + l.tax, 0n)
+  let net = 0n
+  let tax = 0n
+  for (const line of lines) {
+    net += line.net
+    tax += line.tax
+  }
   return Either.right({
     invoiceId: invoice.id,
     tenantId: invoice.tenantId,

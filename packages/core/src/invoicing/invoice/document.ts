@@ -5,14 +5,17 @@ import type { LineTaxComponent, PriceBasis, TaxSummaryGroup } from "../tax/compu
 import type { TaxDecision } from "../tax/determine"
 
 /**
- * Invoice documents. Amounts are minor units of the invoice's currency. A line's `amount` is what was
+ * Invoice documents. Amounts are minor units of the invoice's currency. Fields that may be empty are
+ * always present (`undefined` when empty): documents keep one shape, which is what a store row has and
+ * what lets the engine copy them cheaply. A line's `amount` is what was
  * priced (net when prices exclude tax, gross when they include it); `net`, `tax` and `gross` are after
- * tax was worked out, once, per line. Discounts are lines of their own with a negative amount.
+ * tax was worked out, once, per line. Discounts are lines of their own with a negative amount: one per
+ * coupon, after the charges.
  */
 
 export type InvoiceStatus = "draft" | "open" | "paid" | "void" | "refunded" | "partially_refunded"
 
-export type InvoiceKind = "renewal" | "order" | "manual"
+export type InvoiceKind = "renewal" | "order" | "plan_change" | "manual"
 
 export type LineKind =
   | "plan"
@@ -38,12 +41,13 @@ export interface InvoiceLine {
   readonly gross: bigint
   readonly taxes: ReadonlyArray<LineTaxComponent>
   /** The service period the line pays for, when it is recurring. */
-  readonly period?: BillingPeriod
-  /** Catalog item (plan, option, add-on), coupon or usage meter the line comes from. */
-  readonly itemId?: string
-  readonly couponId?: string
-  /** The line a discount applies to (its index on the invoice). */
-  readonly discountOf?: number
+  readonly period: BillingPeriod | undefined
+  /** Catalog item (plan, option, add-on) or usage meter the line comes from. */
+  readonly itemId: string | undefined
+  /** The coupon a discount line comes from. */
+  readonly couponId: string | undefined
+  /** For a discount line: the indexes of the lines it reduces (shares by allocation). */
+  readonly reduces: ReadonlyArray<number> | undefined
 }
 
 export interface InvoiceTotals {
@@ -74,18 +78,18 @@ export interface Invoice {
   readonly id: string
   readonly tenantId: string
   readonly customerId: string
-  readonly subscriptionId?: string
+  readonly subscriptionId: string | undefined
   readonly kind: InvoiceKind
   readonly status: InvoiceStatus
   readonly currency: CurrencyCode
   /** The legal number; absent while a draft, and while open in proforma mode. */
-  readonly number?: string
-  readonly issuedAt?: Instant
+  readonly number: string | undefined
+  readonly issuedAt: Instant | undefined
   readonly dueAt: Instant
-  readonly paidAt?: Instant
-  readonly voidedAt?: Instant
-  /** For renewals: the service period billed (with the subscription, the uniqueness key). */
-  readonly period?: BillingPeriod
+  readonly paidAt: Instant | undefined
+  readonly voidedAt: Instant | undefined
+  /** For renewals and orders: the service period billed (with the subscription, the uniqueness key). */
+  readonly period: BillingPeriod | undefined
   readonly pricing: PriceBasis
   readonly taxDecision: TaxDecision
   readonly lines: ReadonlyArray<InvoiceLine>

@@ -39,12 +39,7 @@ export const issueInvoice = (
   number?: string
 ): Either.Either<Invoice, IllegalInvoiceTransition> => {
   if (invoice.status !== "draft") return illegal(invoice, "open")
-  const issued: Invoice = {
-    ...invoice,
-    status: "open",
-    issuedAt: at,
-    ...(number === undefined ? {} : { number })
-  }
+  const issued: Invoice = { ...invoice, status: "open", issuedAt: at, number }
   return Either.right(settledIfNothingOwed(issued, at))
 }
 

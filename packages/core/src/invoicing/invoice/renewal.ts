@@ -55,7 +55,7 @@ const itemCharge = (
   itemId: item.itemId,
   productId: subscription.productId,
   planId: subscription.planId,
-  ...(period === undefined ? {} : { period })
+  period
 })
 
 const setupCharges = (subscription: RenewableSubscription): Array<Charge> =>
@@ -69,7 +69,8 @@ const setupCharges = (subscription: RenewableSubscription): Array<Charge> =>
       amount: item.setupFee,
       itemId: item.itemId,
       productId: subscription.productId,
-      planId: subscription.planId
+      planId: subscription.planId,
+      period: undefined
     }))
 
 /**
@@ -105,6 +106,16 @@ export const renewalInvoice = (input: RenewalInput): Either.Either<Invoice, Comp
 /** `amount x days / periodDays`, rounded once with the named mode. */
 export const prorateAmount = (amount: bigint, days: number, periodDays: number, mode: RoundingMode): bigint =>
   divideRounded(amount * BigInt(days), BigInt(periodDays), mode)
+
+/** From the first day the order pays for to the last: the stub and the full periods after it. */
+const coverage = (
+  stub: BillingPeriod | undefined,
+  periods: ReadonlyArray<BillingPeriod>
+): BillingPeriod | undefined => {
+  const first = stub ?? periods[0]
+  const last = periods[periods.length - 1] ?? stub
+  return first === undefined || last === undefined ? undefined : { start: first.start, end: last.end }
+}
 
 export interface OrderInput {
   readonly invoiceId: string
@@ -149,9 +160,7 @@ export const orderInvoice = (input: OrderInput): Either.Either<Invoice, ComposeE
       currency: subscription.currency,
       pricing: subscription.pricing,
       dueAt: input.dueAt,
-      ...(input.periods[0] === undefined && stub === undefined
-        ? {}
-        : { period: stub?.period ?? input.periods[0] })
+      period: coverage(stub?.period, input.periods)
     },
     charges,
     coupons: input.coupons.filter((coupon) => appliesOnCycle(coupon, 1)),
@@ -180,9 +189,11 @@ export const manualInvoice = (input: ManualInput): Either.Either<Invoice, Compos
       tenantId: input.tenantId,
       customerId: input.customerId,
       kind: "manual",
+      subscriptionId: undefined,
       currency: input.currency,
       pricing: input.pricing,
-      dueAt: input.dueAt
+      dueAt: input.dueAt,
+      period: undefined
     },
     charges: input.charges.map((charge) => ({ ...charge, kind: charge.kind ?? "manual" })),
     coupons: [],

@@ -100,7 +100,7 @@ export const lineView = (lines: ReadonlyArray<{ kind: string; amount: bigint; ta
   lines.map((line) => [line.kind, line.amount, line.tax])
 
 /** The invoice's billed period; a renewal always has one. */
-export const periodOf = (invoice: { readonly period?: BillingPeriod }): BillingPeriod => {
+export const periodOf = (invoice: { readonly period: BillingPeriod | undefined }): BillingPeriod => {
   if (invoice.period === undefined) throw new Error("expected the invoice to bill a period")
   return invoice.period
 }
