@@ -48,6 +48,10 @@ export const ErrorCodes = {
   PaymentExceedsBalance: "PAYMENT_EXCEEDS_BALANCE",
   RefundExceedsPaid: "REFUND_EXCEEDS_PAID",
   NonPositiveAmount: "NON_POSITIVE_AMOUNT",
+  // proration
+  CycleChangeNotSupported: "CYCLE_CHANGE_NOT_SUPPORTED",
+  ChangeOutsidePeriod: "CHANGE_OUTSIDE_PERIOD",
+  InvalidChargedAmount: "INVALID_CHARGED_AMOUNT",
   // ports
   StoreError: "STORE_ERROR",
   DuplicateInvoice: "DUPLICATE_INVOICE",

@@ -1,0 +1,35 @@
+export { DuplicateInvoice, InsufficientCredit, StoreError, VersionConflict } from "./errors"
+export {
+  type ClaimRequest,
+  type CouponRedemption,
+  defaultMaxAttempts,
+  type Job,
+  type JobSpec,
+  type JobState,
+  type LedgerEntry,
+  type LedgerEntryInput,
+  type LedgerEntryKind,
+  LedgerEntryKinds,
+  type Payment,
+  type PaymentStatus,
+  type Refund,
+  type StoredCreditNote,
+  type Tenant,
+  type Versioned
+} from "./records"
+export type {
+  CatalogRepository,
+  CouponRepository,
+  CreditNoteRepository,
+  CustomerRepository,
+  IdempotencyRepository,
+  InvoiceRepository,
+  JobRepository,
+  LedgerRepository,
+  PaymentRepository,
+  RefundRepository,
+  SequenceRepository,
+  SubscriptionRepository,
+  TenantRepository
+} from "./repositories"
+export { Store, type StoreService } from "./store"

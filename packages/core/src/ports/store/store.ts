@@ -1,0 +1,60 @@
+/**
+ * `Store` — everything the engine keeps: one repository per aggregate, an outbox of jobs, and a
+ * transaction combinator. Implemented by the SQL adapters (MySQL / MariaDB, SQLite) and, for tests, by
+ * the in-memory store of `@ezscale/testkit`; all of them pass the same contract suite (`storeContract`).
+ *
+ * Guarantees an adapter must give:
+ * - tenant scope: every call names its tenant; one tenant never reads or changes another's rows (the only
+ *   cross-tenant call is `jobs.claim`, whose jobs each carry their tenant);
+ * - transactions: `withTransaction(effect)` runs `effect` with every store write in it atomic — if it
+ *   fails (or is interrupted, or dies), nothing it wrote is visible afterwards, sequences and job dedupe
+ *   keys included. A `withTransaction` inside another one is a savepoint: its failure undoes only its own
+ *   writes, and the outer transaction may recover and commit. Writes outside any transaction are each
+ *   atomic on their own;
+ * - the unique keys and invariants written on the repositories: the renewal invoice key
+ *   (`DuplicateInvoice`), optimistic versions (`VersionConflict`), a never-negative credit balance
+ *   (`InsufficientCredit`), coupon limits (`CouponExhausted`, `CouponAlreadyRedeemed`), gapless
+ *   sequences, job dedupe keys, unique payment / refund idempotency keys;
+ * - keyset pages: every row exactly once, in the listing's order.
+ *
+ * Errors: `StoreError` (`Conflict | NotFound | Unavailable | Unknown`, `retryable`, `cause`) for the
+ * boundary; the domain errors above where a rule is broken. Errors of the effect run by
+ * `withTransaction` pass through unchanged.
+ */
+import { Context, type Effect } from "effect"
+import type { StoreError } from "./errors"
+import type {
+  CatalogRepository,
+  CouponRepository,
+  CreditNoteRepository,
+  CustomerRepository,
+  IdempotencyRepository,
+  InvoiceRepository,
+  JobRepository,
+  LedgerRepository,
+  PaymentRepository,
+  RefundRepository,
+  SequenceRepository,
+  SubscriptionRepository,
+  TenantRepository
+} from "./repositories"
+
+export interface StoreService {
+  readonly tenants: TenantRepository
+  readonly customers: CustomerRepository
+  readonly catalogs: CatalogRepository
+  readonly subscriptions: SubscriptionRepository
+  readonly invoices: InvoiceRepository
+  readonly creditNotes: CreditNoteRepository
+  readonly payments: PaymentRepository
+  readonly refunds: RefundRepository
+  readonly ledger: LedgerRepository
+  readonly coupons: CouponRepository
+  readonly sequences: SequenceRepository
+  readonly jobs: JobRepository
+  readonly idempotency: IdempotencyRepository
+  /** Runs `self` in one transaction: all its writes, or none. */
+  readonly withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
+}
+
+export class Store extends Context.Tag("@ezscale/core/Store")<Store, StoreService>() {}

@@ -1,0 +1,36 @@
+/**
+ * The `Store` contract: what every store adapter (in-memory, SQLite, MySQL) must do, asserted on
+ * outcomes. Run it from the adapter's test file:
+ *
+ *   storeContract("sqlite", SqliteStore.layer(config).pipe(Layer.merge(InMemoryIds.layer)))
+ *
+ * The layer is built once for the suite (like a real database); tests keep apart by tenant.
+ */
+
+import { describe, layer } from "@effect/vitest"
+import type { Ids, Store } from "@ezscale/core"
+import type { Layer } from "effect"
+import { creditContract } from "./credit"
+import { invoiceContract } from "./invoices"
+import { jobContract } from "./jobs"
+import { recordContract } from "./records"
+import type { StoreCapabilities } from "./support"
+import { transactionContract } from "./transactions"
+
+export type { StoreCapabilities } from "./support"
+
+export const storeContract = (
+  name: string,
+  storeLayer: Layer.Layer<Store | Ids>,
+  capabilities: StoreCapabilities = {}
+): void => {
+  describe(`Store contract: ${name}`, () => {
+    layer(storeLayer)((it) => {
+      recordContract(it)
+      invoiceContract(it)
+      transactionContract(it, capabilities)
+      creditContract(it)
+      jobContract(it)
+    })
+  })
+}

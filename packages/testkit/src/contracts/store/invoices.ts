@@ -1,0 +1,160 @@
+import { describe, expect } from "@effect/vitest"
+import { DuplicateInvoice, StoreError } from "@ezscale/core"
+import { Effect, Option } from "effect"
+import { date, makeInvoice, makePayment } from "../../factories"
+import { collectPages } from "./records"
+import { fresh, type StoreIt } from "./support"
+
+export const invoiceContract = (it: StoreIt) => {
+  describe("invoices", () => {
+    it.effect(
+      "a second renewal invoice for the same subscription and period is refused with DuplicateInvoice",
+      () =>
+        Effect.gen(function* () {
+          const { store, tenantId, otherTenantId, id } = yield* fresh
+          const first = makeInvoice({ id: yield* id("inv"), tenantId })
+          yield* store.invoices.insert(tenantId, first)
+          const second = makeInvoice({ id: yield* id("inv"), tenantId })
+          const refused = yield* Effect.flip(store.invoices.insert(tenantId, second))
+          expect(refused).toBeInstanceOf(DuplicateInvoice)
+          expect(refused).toMatchObject({
+            subscriptionId: "sub-1",
+            existingInvoiceId: first.id,
+            reason: "renewal"
+          })
+          expect((yield* Effect.flip(store.invoices.get(tenantId, second.id))).reason).toBe("NotFound")
+          // other period, other reason, other tenant: all allowed
+          yield* store.invoices.insert(
+            tenantId,
+            makeInvoice({
+              id: yield* id("inv"),
+              tenantId,
+              period: { start: date(2026, 2, 15), end: date(2026, 3, 15) }
+            })
+          )
+          yield* store.invoices.insert(
+            tenantId,
+            makeInvoice({ id: yield* id("inv"), tenantId, kind: "order" })
+          )
+          yield* store.invoices.insert(
+            tenantId,
+            makeInvoice({ id: yield* id("inv"), tenantId, kind: "manual" })
+          )
+          yield* store.invoices.insert(
+            tenantId,
+            makeInvoice({ id: yield* id("inv"), tenantId, kind: "manual" })
+          )
+          yield* store.invoices.insert(
+            otherTenantId,
+            makeInvoice({ id: yield* id("inv"), tenantId: otherTenantId })
+          )
+          const found = yield* store.invoices.findByPeriod(
+            tenantId,
+            "sub-1",
+            first.period ?? { start: date(1, 1, 1), end: date(1, 1, 1) },
+            "renewal"
+          )
+          expect(Option.map(found, (invoice) => invoice.id)).toEqual(Option.some(first.id))
+          const none = yield* store.invoices.findByPeriod(
+            tenantId,
+            "sub-1",
+            { start: date(2027, 1, 1), end: date(2027, 2, 1) },
+            "renewal"
+          )
+          expect(Option.isNone(none)).toBe(true)
+        })
+    )
+
+    it.effect("invoices update, keep numbers unique per tenant, and list by customer in pages", () =>
+      Effect.gen(function* () {
+        const { store, tenantId, otherTenantId, id } = yield* fresh
+        const ids: Array<string> = []
+        for (let i = 0; i < 7; i++) {
+          const invoice = makeInvoice({ id: yield* id("inv"), tenantId, kind: "manual", number: `INV-${i}` })
+          ids.push(invoice.id)
+          yield* store.invoices.insert(tenantId, invoice)
+        }
+        const clash = makeInvoice({ id: yield* id("inv"), tenantId, kind: "manual", number: "INV-3" })
+        expect((yield* Effect.flip(store.invoices.insert(tenantId, clash))).reason).toBe("Conflict")
+        yield* store.invoices.insert(otherTenantId, { ...clash, tenantId: otherTenantId })
+        const first = yield* store.invoices.get(tenantId, ids[0] ?? "")
+        yield* store.invoices.update(tenantId, { ...first, status: "paid", paidAt: 1 })
+        expect((yield* store.invoices.get(tenantId, first.id)).status).toBe("paid")
+        const renumbered = yield* Effect.flip(store.invoices.update(tenantId, { ...first, number: "INV-4" }))
+        expect(renumbered.reason).toBe("Conflict")
+        const missing = yield* Effect.flip(
+          store.invoices.update(tenantId, { ...clash, id: yield* id("inv") })
+        )
+        expect(missing.reason).toBe("NotFound")
+        const all = yield* collectPages(
+          (after) =>
+            store.invoices.listByCustomer(
+              tenantId,
+              "cus-1",
+              after === undefined ? { limit: 3 } : { after, limit: 3 }
+            ),
+          3
+        )
+        expect(all.map((invoice) => invoice.id)).toEqual(ids)
+      })
+    )
+  })
+
+  describe("credit notes, payments and refunds", () => {
+    it.effect("are listed per invoice and tenant; idempotency keys are unique", () =>
+      Effect.gen(function* () {
+        const { store, tenantId, otherTenantId, id } = yield* fresh
+        const invoiceId = yield* id("inv")
+        const payment = makePayment({
+          id: yield* id("pay"),
+          invoiceId,
+          idempotencyKey: `collect:${invoiceId}:1`
+        })
+        yield* store.payments.insert(tenantId, payment)
+        const again = yield* Effect.flip(
+          store.payments.insert(tenantId, { ...payment, id: yield* id("pay") })
+        )
+        expect(again).toBeInstanceOf(StoreError)
+        expect(again.reason).toBe("Conflict")
+        yield* store.payments.insert(otherTenantId, payment)
+        expect(yield* store.payments.listByInvoice(tenantId, invoiceId)).toEqual([payment])
+        const refund = {
+          id: yield* id("re"),
+          paymentId: payment.id,
+          invoiceId,
+          customerId: "cus-1",
+          currency: "EUR" as const,
+          amount: 400n,
+          destination: "original_method" as const,
+          idempotencyKey: `refund:${invoiceId}:1`,
+          at: 5
+        }
+        yield* store.refunds.insert(tenantId, refund)
+        expect(
+          (yield* Effect.flip(store.refunds.insert(tenantId, { ...refund, id: yield* id("re") }))).reason
+        ).toBe("Conflict")
+        expect(yield* store.refunds.listByInvoice(tenantId, invoiceId)).toEqual([refund])
+        expect(yield* store.refunds.listByInvoice(otherTenantId, invoiceId)).toEqual([])
+        const note = {
+          invoiceId,
+          tenantId,
+          customerId: "cus-1",
+          currency: "EUR" as const,
+          issuedAt: 5,
+          reason: "refund",
+          lines: [{ invoiceLine: 0, description: "VPS Small", net: 400n, tax: 0n, gross: 400n }],
+          totals: { net: 400n, tax: 0n, total: 400n }
+        }
+        const notes = [
+          { id: yield* id("cn"), number: `CN-${tenantId}-1`, note },
+          { id: yield* id("cn"), note: { ...note, reason: "goodwill" } }
+        ]
+        for (const creditNote of notes) yield* store.creditNotes.insert(tenantId, creditNote)
+        const clash = { id: yield* id("cn"), number: `CN-${tenantId}-1`, note }
+        expect((yield* Effect.flip(store.creditNotes.insert(tenantId, clash))).reason).toBe("Conflict")
+        expect(yield* store.creditNotes.listByInvoice(tenantId, invoiceId)).toEqual(notes)
+        expect(yield* store.creditNotes.listByInvoice(otherTenantId, invoiceId)).toEqual([])
+      })
+    )
+  })
+}

@@ -1,0 +1,155 @@
+import { describe, expect } from "@effect/vitest"
+import { Effect } from "effect"
+import { fresh, type StoreIt } from "./support"
+
+export const jobContract = (it: StoreIt) => {
+  describe("outbox jobs", () => {
+    it.effect(
+      "a dedupe key enqueued twice is one job; claim takes due jobs in runAt order, up to the limit",
+      () =>
+        Effect.gen(function* () {
+          const { store, tenantId, otherTenantId, jobKind } = yield* fresh
+          const first = yield* store.jobs.enqueue(tenantId, {
+            kind: jobKind,
+            payload: { invoiceId: "inv-1" },
+            runAt: 300,
+            dedupeKey: "collect:inv-1"
+          })
+          const again = yield* store.jobs.enqueue(tenantId, {
+            kind: jobKind,
+            payload: { other: true },
+            runAt: 0,
+            dedupeKey: "collect:inv-1"
+          })
+          expect(again.id).toBe(first.id)
+          expect(again.payload).toEqual({ invoiceId: "inv-1" })
+          const other = yield* store.jobs.enqueue(otherTenantId, {
+            kind: jobKind,
+            payload: null,
+            runAt: 100,
+            dedupeKey: "collect:inv-1"
+          })
+          expect(other.id).not.toBe(first.id)
+          const early = yield* store.jobs.enqueue(tenantId, { kind: jobKind, payload: 1, runAt: 200 })
+          yield* store.jobs.enqueue(tenantId, { kind: jobKind, payload: 2, runAt: 10_000 })
+          const claimed = yield* store.jobs.claim({
+            now: 1000,
+            limit: 2,
+            leaseMs: 60_000,
+            workerId: "w1",
+            kinds: [jobKind]
+          })
+          expect(claimed.map((j) => j.id)).toEqual([other.id, early.id])
+          expect(claimed.every((j) => j.state === "running" && j.attempts === 1 && j.lockedBy === "w1")).toBe(
+            true
+          )
+          const rest = yield* store.jobs.claim({
+            now: 1000,
+            limit: 10,
+            leaseMs: 60_000,
+            workerId: "w2",
+            kinds: [jobKind]
+          })
+          expect(rest.map((j) => j.id)).toEqual([first.id])
+          expect(
+            yield* store.jobs.claim({
+              now: 1000,
+              limit: 10,
+              leaseMs: 60_000,
+              workerId: "w3",
+              kinds: [jobKind]
+            })
+          ).toEqual([])
+          yield* store.jobs.complete(first.id, "w2")
+          expect((yield* store.jobs.get(tenantId, first.id)).state).toBe("done")
+          const afterDone = yield* store.jobs.enqueue(tenantId, {
+            kind: jobKind,
+            payload: 3,
+            runAt: 0,
+            dedupeKey: "collect:inv-1"
+          })
+          expect(afterDone).toMatchObject({ id: first.id, state: "done" })
+          expect((yield* Effect.flip(store.jobs.get(otherTenantId, first.id))).reason).toBe("NotFound")
+        })
+    )
+
+    it.effect(
+      "a live lease is never claimed twice; an expired one is taken over and the old worker loses it",
+      () =>
+        Effect.gen(function* () {
+          const { store, tenantId, jobKind } = yield* fresh
+          const job = yield* store.jobs.enqueue(tenantId, { kind: jobKind, payload: {}, runAt: 0 })
+          yield* store.jobs.claim({ now: 0, limit: 1, leaseMs: 1000, workerId: "w1", kinds: [jobKind] })
+          expect(
+            yield* store.jobs.claim({ now: 999, limit: 1, leaseMs: 1000, workerId: "w2", kinds: [jobKind] })
+          ).toEqual([])
+          const takenOver = yield* store.jobs.claim({
+            now: 1000,
+            limit: 1,
+            leaseMs: 1000,
+            workerId: "w2",
+            kinds: [jobKind]
+          })
+          expect(takenOver).toHaveLength(1)
+          expect(takenOver[0]).toMatchObject({ id: job.id, lockedBy: "w2", lockedUntil: 2000, attempts: 2 })
+          expect((yield* Effect.flip(store.jobs.complete(job.id, "w1"))).reason).toBe("Conflict")
+          expect((yield* Effect.flip(store.jobs.fail(job.id, "w1", { error: "late" }))).reason).toBe(
+            "Conflict"
+          )
+          yield* store.jobs.complete(job.id, "w2")
+          expect((yield* Effect.flip(store.jobs.complete(job.id, "w2"))).reason).toBe("Conflict")
+          expect((yield* Effect.flip(store.jobs.complete("job-unknown", "w2"))).reason).toBe("NotFound")
+        })
+    )
+
+    it.effect(
+      "failures count attempts, retry at retryAt, go dead at maxAttempts, and come back with retry",
+      () =>
+        Effect.gen(function* () {
+          const { store, tenantId, jobKind } = yield* fresh
+          const claim = (now: number) =>
+            store.jobs.claim({ now, limit: 5, leaseMs: 100, workerId: "w", kinds: [jobKind] })
+          const job = yield* store.jobs.enqueue(tenantId, {
+            kind: jobKind,
+            payload: {},
+            runAt: 0,
+            maxAttempts: 2
+          })
+          expect(yield* claim(0)).toHaveLength(1)
+          const retried = yield* store.jobs.fail(job.id, "w", { error: "declined", retryAt: 5000 })
+          expect(retried).toMatchObject({ state: "pending", attempts: 1, runAt: 5000, lastError: "declined" })
+          expect(yield* claim(4999)).toEqual([])
+          expect(yield* claim(5000)).toHaveLength(1)
+          const dead = yield* store.jobs.fail(job.id, "w", { error: "declined again" })
+          expect(dead).toMatchObject({ state: "dead", attempts: 2, lastError: "declined again" })
+          expect(yield* claim(1_000_000)).toEqual([])
+          const listed = yield* store.jobs.listDead(tenantId, { limit: 10 })
+          expect(listed.items.map((j) => j.id)).toEqual([job.id])
+          const revived = yield* store.jobs.retry(tenantId, job.id)
+          expect(revived).toMatchObject({ state: "pending", attempts: 0 })
+          expect((yield* Effect.flip(store.jobs.retry(tenantId, job.id))).reason).toBe("Conflict")
+          expect((yield* store.jobs.listDead(tenantId, { limit: 10 })).items).toEqual([])
+          expect(yield* claim(1_000_000)).toHaveLength(1)
+        })
+    )
+
+    it.effect("a job whose last attempt's lease expires goes dead instead of running again", () =>
+      Effect.gen(function* () {
+        const { store, tenantId, jobKind } = yield* fresh
+        const job = yield* store.jobs.enqueue(tenantId, {
+          kind: jobKind,
+          payload: {},
+          runAt: 0,
+          maxAttempts: 1
+        })
+        expect(
+          yield* store.jobs.claim({ now: 0, limit: 1, leaseMs: 10, workerId: "w1", kinds: [jobKind] })
+        ).toHaveLength(1)
+        expect(
+          yield* store.jobs.claim({ now: 10, limit: 1, leaseMs: 10, workerId: "w2", kinds: [jobKind] })
+        ).toEqual([])
+        expect((yield* store.jobs.get(tenantId, job.id)).state).toBe("dead")
+      })
+    )
+  })
+}

@@ -1,0 +1,7 @@
+export * from "./documents"
+export * from "./gateway"
+export * from "./ids"
+export * from "./mailer"
+export * from "./provisioner"
+export { InMemoryStore, makeInMemoryStore } from "./store/store"
+export * from "./usage-source"
