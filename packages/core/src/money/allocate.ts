@@ -20,33 +20,62 @@ export const allocateAmount = (
   }
   if (weightSum === 0n) return Either.left(new InvalidAllocation({ reason: "zero_total_weight" }))
 
-  const sign = total < 0n ? -1n : 1n
-  const absolute = total * sign
-  const parts = new Array<bigint>(weights.length)
-  const remainders = new Array<bigint>(weights.length)
+  return Either.right(allocateUnchecked(total, weights, weightSum))
+}
+
+/**
+ * {@link allocateAmount} for weights already known to be non-negative with a positive `weightSum`: the
+ * billing hot path (discount shares, credit notes) calls it without validating again.
+ */
+export const allocateUnchecked = (
+  total: bigint,
+  weights: ReadonlyArray<bigint>,
+  weightSum: bigint
+): Array<bigint> => {
+  const negative = total < 0n
+  const absolute = negative ? -total : total
+  const count = weights.length
+  const parts: Array<bigint> = []
+  const remainders: Array<bigint> = []
   let allocated = 0n
-  for (let i = 0; i < weights.length; i++) {
+  for (let i = 0; i < count; i++) {
     const exact = absolute * (weights[i] as bigint)
     const part = exact / weightSum
-    parts[i] = part
-    remainders[i] = exact % weightSum
+    parts.push(part)
+    remainders.push(exact % weightSum)
     allocated += part
   }
-  let leftover = absolute - allocated
-  if (leftover > 0n) {
-    const order = remainders.map((_, i) => i)
-    order.sort((a, b) => {
-      const ra = remainders[a] as bigint
-      const rb = remainders[b] as bigint
-      return ra === rb ? a - b : ra > rb ? -1 : 1
-    })
-    for (let k = 0; leftover > 0n; k++, leftover--) {
-      const index = order[k] as number
-      parts[index] = (parts[index] as bigint) + 1n
+  // Fewer minor units are left over than there are parts with a remainder; they go one each to the
+  // largest remainders, ties to the earlier part.
+  const leftover = Number(absolute - allocated)
+  if (leftover > 0)
+    for (const index of largestFirst(remainders, leftover)) parts[index] = (parts[index] as bigint) + 1n
+  if (negative) for (let i = 0; i < count; i++) parts[i] = -(parts[i] as bigint)
+  return parts
+}
+
+/** The indexes of the `take` largest values, ties to the earlier index. */
+const largestFirst = (values: ReadonlyArray<bigint>, take: number): Array<number> => {
+  if (values.length <= 8) {
+    // Few parts (the usual invoice): pick the largest untaken value `take` times, no sorting.
+    const taken: Array<number> = []
+    for (let k = 0; k < take; k++) {
+      let best = -1
+      for (let i = 0; i < values.length; i++) {
+        if (taken.includes(i)) continue
+        if (best < 0 || (values[i] as bigint) > (values[best] as bigint)) best = i
+      }
+      taken.push(best)
     }
+    return taken
   }
-  if (sign < 0n) for (let i = 0; i < parts.length; i++) parts[i] = -(parts[i] as bigint)
-  return Either.right(parts)
+  const order = values.map((_, i) => i)
+  order.sort((a, b) => {
+    const va = values[a] as bigint
+    const vb = values[b] as bigint
+    return va === vb ? a - b : va > vb ? -1 : 1
+  })
+  return order.slice(0, take)
 }
 
 /** {@link allocateAmount} on a {@link Money}: the parts are in the total's currency and sum to it. */

@@ -1,5 +1,6 @@
 import { Either } from "effect"
-import { allocateAmount, applyRatio, type CurrencyCode, type RoundingMode } from "../../money"
+import { applyRatio, type CurrencyCode, type RoundingMode } from "../../money"
+import { allocateUnchecked } from "../../money/allocate"
 import { type Coupon, fixedAmountIn } from "./coupon"
 import { CouponCurrencyUnsupported, CouponNotStackable } from "./errors"
 import { allows } from "./redemption"
@@ -86,17 +87,24 @@ const eligibleLines = (
 }
 
 /** What is left of each line to discount: its amount, or nothing for a credit line. */
-const remainingOf = (lines: ReadonlyArray<DiscountableLine>): Array<bigint> =>
-  lines.map((line) => (line.amount > 0n ? line.amount : 0n))
+const remainingOf = (lines: ReadonlyArray<DiscountableLine>): Array<bigint> => {
+  const remaining: Array<bigint> = []
+  for (const line of lines) remaining.push(line.amount > 0n ? line.amount : 0n)
+  return remaining
+}
 
-/** Each line's share of a discount, by allocation in proportion to what is left of it. */
-const shares = (discount: DiscountLine, remaining: ReadonlyArray<bigint>): Array<bigint> =>
-  Either.getOrThrow(
-    allocateAmount(
-      -discount.amount,
-      discount.lineIndexes.map((i) => remaining[i] as bigint)
-    )
-  )
+/**
+ * Each line's share of a discount, by allocation in proportion to what is left of it (`remaining`, as it
+ * was when the discount was computed: its `base` is their sum).
+ */
+export const discountShares = (discount: DiscountLine, remaining: ReadonlyArray<bigint>): Array<bigint> =>
+  discount.lineIndexes.length === 1
+    ? [-discount.amount]
+    : allocateUnchecked(
+        -discount.amount,
+        discount.lineIndexes.map((i) => remaining[i] as bigint),
+        discount.base
+      )
 
 const record = (
   discounts: Array<DiscountLine>,
@@ -118,7 +126,7 @@ const record = (
   }
   discounts.push(discount)
   if (remaining === undefined) return
-  const parts = shares(discount, remaining)
+  const parts = discountShares(discount, remaining)
   on.forEach((i, k) => {
     remaining[i] = (remaining[i] as bigint) - (parts[k] as bigint)
   })
@@ -190,7 +198,7 @@ export const attributeDiscounts = (
 ): Array<DiscountedLine> => {
   const remaining = remainingOf(lines)
   for (const discount of discounts) {
-    const parts = shares(discount, remaining)
+    const parts = discountShares(discount, remaining)
     discount.lineIndexes.forEach((i, k) => {
       remaining[i] = (remaining[i] as bigint) - (parts[k] as bigint)
     })

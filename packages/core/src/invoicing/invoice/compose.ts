@@ -1,19 +1,26 @@
 import { Either } from "effect"
 import type { BillingPeriod } from "../../calendar/period"
 import type { Instant } from "../../calendar/zone"
-import { allocateAmount } from "../../money/allocate"
 import type { CurrencyCode } from "../../money/currency"
+import { applyRatio } from "../../money/ratio"
 import type { RoundingMode } from "../../money/rounding"
 import type { Coupon } from "../coupon/coupon"
 import {
   applyDiscounts,
   type DiscountableLine,
   type DiscountableLineKind,
-  type DiscountLine
+  type DiscountLine,
+  discountShares
 } from "../coupon/discounts"
 import type { CouponCurrencyUnsupported, CouponNotStackable } from "../coupon/errors"
-import { type PriceBasis, summarizeTax, type TaxedLine, taxAmount } from "../tax/compute"
-import type { TaxDecision } from "../tax/determine"
+import {
+  type LineTaxComponent,
+  type PriceBasis,
+  summarizeTax,
+  type TaxedLine,
+  taxAmount
+} from "../tax/compute"
+import type { TaxComponent, TaxDecision } from "../tax/determine"
 import { emptySettlement, type Invoice, type InvoiceKind, type InvoiceLine, type LineKind } from "./document"
 
 /** A charge to put on an invoice, before discounts and tax. */
@@ -71,7 +78,7 @@ const discountKind = (kind: Charge["kind"]): DiscountableLineKind => {
 
 const noNotes: ReadonlyArray<string> = []
 
-const notesOf = (tax: TaxDecision): ReadonlyArray<string> => {
+export const notesOf = (tax: TaxDecision): ReadonlyArray<string> => {
   switch (tax.kind) {
     case "reverse_charge":
       return [tax.note, `Customer VAT id: ${tax.customerVatId}`]
@@ -119,6 +126,9 @@ const discountLine = (discount: DiscountLine, taxed: Omit<TaxedLine, "id">): Inv
 
 const noDiscounts: ReadonlyArray<DiscountLine> = []
 
+const indexIds = Array.from({ length: 32 }, (_, i) => String(i))
+const indexId = (index: number): string => indexIds[index] ?? String(index)
+
 /** One discount line per coupon (charges keep their positions, so line indexes are charge indexes). */
 const discountsOf = (input: ComposeInput): Either.Either<ReadonlyArray<DiscountLine>, ComposeError> => {
   if (input.coupons.length === 0) return Either.right(noDiscounts)
@@ -126,7 +136,7 @@ const discountsOf = (input: ComposeInput): Either.Either<ReadonlyArray<DiscountL
   for (let index = 0; index < input.charges.length; index++) {
     const charge = input.charges[index] as Charge
     discountable.push({
-      id: String(index),
+      id: indexId(index),
       amount: charge.amount,
       kind: discountKind(charge.kind),
       productId: charge.productId,
@@ -148,40 +158,82 @@ const discountsOf = (input: ComposeInput): Either.Either<ReadonlyArray<DiscountL
 const discountEffect = (
   discount: DiscountLine,
   remaining: Array<bigint>,
+  lineTaxes: Array<bigint>,
   current: Array<Omit<TaxedLine, "id">>,
   pricing: PriceBasis,
   decision: TaxDecision,
   rounding: RoundingMode
 ): Omit<TaxedLine, "id"> => {
   const indexes = discount.lineIndexes
-  const shares =
-    indexes.length === 1
-      ? [-discount.amount]
-      : Either.getOrThrow(
-          allocateAmount(
-            -discount.amount,
-            indexes.map((i) => remaining[i] as bigint)
-          )
-        )
-  let net = 0n
-  let tax = 0n
-  const components = decision.kind === "taxed" ? decision.components : []
-  const bases = components.map(() => 0n)
-  const taxes = components.map(() => 0n)
-  indexes.forEach((i, k) => {
+  const shares = discountShares(discount, remaining)
+  if (pricing === "exclusive" && decision.kind === "taxed" && decision.components.length === 1) {
+    // The common case, kept lean: one rate on net prices. Only the lines' taxes move.
+    const only = decision.components[0]
+    let taxBefore = 0n
+    let taxAfter = 0n
+    for (let k = 0; k < indexes.length; k++) {
+      const i = indexes[k] as number
+      const left = (remaining[i] as bigint) - (shares[k] as bigint)
+      const after = applyRatio(left, only.rate, rounding)
+      taxBefore += lineTaxes[i] as bigint
+      taxAfter += after
+      remaining[i] = left
+      lineTaxes[i] = after
+    }
+    const tax = taxAfter - taxBefore
+    return {
+      treatment: "taxed",
+      net: discount.amount,
+      tax,
+      gross: discount.amount + tax,
+      components: [
+        {
+          ruleId: only.ruleId,
+          name: only.name,
+          rate: only.rate,
+          compound: only.compound,
+          base: discount.amount,
+          tax
+        }
+      ]
+    }
+  }
+  const components = decision.kind === "taxed" ? decision.components : noComponents
+  // With one rate a component's base and tax are the line's net and tax: no per-component sums needed.
+  const perComponent = components.length > 1
+  const bases = perComponent ? components.map(() => 0n) : undefined
+  const taxes = perComponent ? components.map(() => 0n) : undefined
+  let netBefore = 0n
+  let netAfter = 0n
+  let taxBefore = 0n
+  let taxAfter = 0n
+  for (let k = 0; k < indexes.length; k++) {
+    const i = indexes[k] as number
     const before = current[i] as Omit<TaxedLine, "id">
     const left = (remaining[i] as bigint) - (shares[k] as bigint)
     const after = taxAmount(left, pricing, decision, rounding)
-    net += after.net - before.net
-    tax += after.tax - before.tax
-    for (let c = 0; c < components.length; c++) {
-      bases[c] =
-        (bases[c] as bigint) + ((after.components[c]?.base ?? 0n) - (before.components[c]?.base ?? 0n))
-      taxes[c] = (taxes[c] as bigint) + ((after.components[c]?.tax ?? 0n) - (before.components[c]?.tax ?? 0n))
+    if (pricing === "inclusive") {
+      netBefore += before.net
+      netAfter += after.net
+    }
+    taxBefore += before.tax
+    taxAfter += after.tax
+    if (bases !== undefined && taxes !== undefined) {
+      for (let c = 0; c < components.length; c++) {
+        const a = after.components[c] as LineTaxComponent
+        const b = before.components[c] as LineTaxComponent
+        bases[c] = (bases[c] as bigint) + (a.base - b.base)
+        taxes[c] = (taxes[c] as bigint) + (a.tax - b.tax)
+      }
     }
     remaining[i] = left
+    lineTaxes[i] = after.tax
     current[i] = after
-  })
+  }
+  // Prices without tax: the discount takes exactly its amount off the net. With tax included it takes
+  // its amount off the gross, and the net moves by what the lines' nets moved.
+  const net = pricing === "exclusive" ? discount.amount : netAfter - netBefore
+  const tax = taxAfter - taxBefore
   return {
     treatment: decision.kind,
     net,
@@ -192,11 +244,13 @@ const discountEffect = (
       name: c.name,
       rate: c.rate,
       compound: c.compound,
-      base: bases[j] as bigint,
-      tax: taxes[j] as bigint
+      base: bases === undefined ? net : (bases[j] as bigint),
+      tax: taxes === undefined ? tax : (taxes[j] as bigint)
     }))
   }
 }
+
+const noComponents: ReadonlyArray<TaxComponent> = []
 
 /**
  * Builds a draft invoice from charges: the charges in order, then one discount line per coupon
@@ -224,10 +278,19 @@ export const composeInvoice = (input: ComposeInput): Either.Either<Invoice, Comp
   let discount = 0n
   if (discounts.right.length > 0) {
     // What is left of each charge after the discounts so far, and its tax on that.
-    const remaining = charges.map((charge) => (charge.amount > 0n ? charge.amount : 0n))
-    const current = taxedLines.slice()
+    const remaining: Array<bigint> = []
+    const lineTaxes: Array<bigint> = []
+    for (let c = 0; c < charges.length; c++) {
+      const amount = (charges[c] as Charge).amount
+      remaining.push(amount > 0n ? amount : 0n)
+      lineTaxes.push((taxedLines[c] as Omit<TaxedLine, "id">).tax)
+    }
+    // Only the general path (several rates, tax-inclusive prices) needs each line's full tax result, in
+    // a copy: the charges' own entries still feed the tax summary.
+    const lean = head.pricing === "exclusive" && decision.kind === "taxed" && decision.components.length === 1
+    const current = lean ? taxedLines : taxedLines.slice(0, charges.length)
     for (const item of discounts.right) {
-      const taxed = discountEffect(item, remaining, current, head.pricing, decision, rounding)
+      const taxed = discountEffect(item, remaining, lineTaxes, current, head.pricing, decision, rounding)
       lines.push(discountLine(item, taxed))
       taxedLines.push(taxed)
       subtotal += taxed.net

@@ -1,4 +1,4 @@
-import type { Either } from "effect"
+import { Either } from "effect"
 import type { BillingPeriod } from "../../calendar/period"
 import type { ProrataStub } from "../../calendar/prorata"
 import type { Instant } from "../../calendar/zone"
@@ -11,6 +11,7 @@ import type { PriceBasis } from "../tax/compute"
 import type { TaxDecision } from "../tax/determine"
 import { type Charge, type ComposeError, composeInvoice } from "./compose"
 import type { Invoice } from "./document"
+import { quickRenewal } from "./renewal-fast"
 
 /** What a renewal needs to know of the subscription it bills. */
 export interface RenewableSubscription {
@@ -80,6 +81,16 @@ const setupCharges = (subscription: RenewableSubscription): Array<Charge> =>
  * (subscription, period) is the store's to enforce.
  */
 export const renewalInvoice = (input: RenewalInput): Either.Either<Invoice, ComposeError> => {
+  const coupons = input.coupons.filter((coupon) => appliesOnCycle(coupon, input.cycleNumber))
+  const quick = quickRenewal(input, coupons)
+  return quick === undefined ? renewalInvoiceGeneral(input, coupons) : Either.right(quick)
+}
+
+/** {@link renewalInvoice} through `composeInvoice`, for every case (and to check the quick path against). */
+export const renewalInvoiceGeneral = (
+  input: RenewalInput,
+  coupons: ReadonlyArray<Coupon>
+): Either.Either<Invoice, ComposeError> => {
   const { subscription, period } = input
   const charges: Array<Charge> = subscription.items.map((item) => itemCharge(subscription, item, period))
   if (input.includeSetup) charges.push(...setupCharges(subscription))
@@ -97,7 +108,7 @@ export const renewalInvoice = (input: RenewalInput): Either.Either<Invoice, Comp
       period
     },
     charges,
-    coupons: input.coupons.filter((coupon) => appliesOnCycle(coupon, input.cycleNumber)),
+    coupons,
     tax: input.tax,
     rounding: input.rounding
   })

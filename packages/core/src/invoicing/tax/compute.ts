@@ -192,6 +192,29 @@ type Mutable<T> = T extends unknown ? { -readonly [K in keyof T]: T[K] } : never
  * summary is one group whose base and tax are the invoice's net and tax totals, so no per-line sums are
  * needed. Otherwise the lines are grouped one by one.
  */
+/**
+ * The summary of an invoice taxed under one decision with at most one rate: one group holding the
+ * invoice's totals. `undefined` when the decision has several rates (the lines must be grouped).
+ */
+export const singleDecisionSummary = (
+  decision: TaxDecision,
+  totals: { readonly net: bigint; readonly tax: bigint }
+): ReadonlyArray<TaxSummaryGroup> | undefined => {
+  if (decision.kind !== "taxed") return [{ kind: decision.kind, note: noteOf(decision), base: totals.net }]
+  if (decision.components.length !== 1) return undefined
+  const only = decision.components[0]
+  return [
+    {
+      kind: "taxed",
+      ruleId: only.ruleId,
+      name: only.name,
+      rate: only.rate,
+      base: totals.net,
+      tax: totals.tax
+    }
+  ]
+}
+
 export const summarizeTax = (
   lines: ReadonlyArray<Omit<TaxedLine, "id">>,
   decisions: TaxDecision | ReadonlyArray<TaxDecision>,
@@ -199,21 +222,8 @@ export const summarizeTax = (
 ): ReadonlyArray<TaxSummaryGroup> => {
   if (lines.length === 0) return []
   if (!Array.isArray(decisions)) {
-    const decision = decisions as TaxDecision
-    if (decision.kind !== "taxed") return [{ kind: decision.kind, note: noteOf(decision), base: totals.net }]
-    if (decision.components.length === 1) {
-      const [only] = decision.components
-      return [
-        {
-          kind: "taxed",
-          ruleId: only.ruleId,
-          name: only.name,
-          rate: only.rate,
-          base: totals.net,
-          tax: totals.tax
-        }
-      ]
-    }
+    const single = singleDecisionSummary(decisions as TaxDecision, totals)
+    if (single !== undefined) return single
   }
   const groups: Array<Mutable<TaxSummaryGroup>> = []
   lines.forEach((line, i) => {
