@@ -121,7 +121,7 @@ export const gatewayContract = (
       )
 
       it.effect.skipIf(fixtures.decliningMethod === undefined)(
-        "a decline is a failed outcome with its code",
+        `a decline is a failed outcome with its code${fixtures.decliningMethod === undefined ? " (skipped: the fixtures name no declining method)" : ""}`,
         () =>
           Effect.gen(function* () {
             const { charge } = yield* setup
@@ -132,12 +132,14 @@ export const gatewayContract = (
           })
       )
 
-      it.effect.skipIf(fixtures.requiresActionMethod === undefined)("3-D Secure is requires_action", () =>
-        Effect.gen(function* () {
-          const { charge } = yield* setup
-          const outcome = yield* charge("3ds", 500n, fixtures.requiresActionMethod)
-          expect(outcome.status).toBe("requires_action")
-        })
+      it.effect.skipIf(fixtures.requiresActionMethod === undefined)(
+        `3-D Secure is requires_action${fixtures.requiresActionMethod === undefined ? " (skipped: the fixtures name no 3-D Secure method)" : ""}`,
+        () =>
+          Effect.gen(function* () {
+            const { charge } = yield* setup
+            const outcome = yield* charge("3ds", 500n, fixtures.requiresActionMethod)
+            expect(outcome.status).toBe("requires_action")
+          })
       )
 
       it.effect("a saved method is listed until it is detached", () =>

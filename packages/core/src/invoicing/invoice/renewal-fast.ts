@@ -4,9 +4,47 @@ import type { Coupon } from "../coupon/coupon"
 import { fixedAmountIn } from "../coupon/coupon"
 import { allows } from "../coupon/redemption"
 import { singleDecisionSummary } from "../tax/compute"
+import type { TaxComponent } from "../tax/determine"
 import { notesOf } from "./compose"
 import { emptySettlement, type Invoice, type InvoiceLine } from "./document"
 import type { RenewalInput } from "./renewal"
+
+/** One taxed line of the quick path: net price, at most one rate. */
+const line = (
+  fields: Pick<
+    InvoiceLine,
+    "kind" | "description" | "quantity" | "unitAmount" | "amount" | "period" | "itemId"
+  >,
+  component: TaxComponent | undefined,
+  tax: bigint,
+  discount?: { readonly couponId: string; readonly reduces: ReadonlyArray<number> }
+): InvoiceLine => ({
+  kind: fields.kind,
+  description: fields.description,
+  quantity: fields.quantity,
+  unitAmount: fields.unitAmount,
+  amount: fields.amount,
+  net: fields.amount,
+  tax,
+  gross: fields.amount + tax,
+  taxes:
+    component === undefined
+      ? []
+      : [
+          {
+            ruleId: component.ruleId,
+            name: component.name,
+            rate: component.rate,
+            compound: component.compound,
+            base: fields.amount,
+            tax
+          }
+        ],
+  period: fields.period,
+  itemId: fields.itemId,
+  couponId: discount?.couponId,
+  reduces: discount?.reduces
+})
 
 /**
  * The renewal invoice for the common case, computed in one pass with no intermediate objects: prices
@@ -36,33 +74,21 @@ export const quickRenewal = (input: RenewalInput, coupons: ReadonlyArray<Coupon>
   for (const item of items) {
     const amount = item.amount
     const lineTax = component === undefined ? 0n : applyRatio(amount, component.rate, rounding)
-    lines.push({
-      kind: item.kind,
-      description: item.description,
-      quantity: item.quantity,
-      unitAmount: item.unitAmount,
-      amount,
-      net: amount,
-      tax: lineTax,
-      gross: amount + lineTax,
-      taxes:
-        component === undefined
-          ? []
-          : [
-              {
-                ruleId: component.ruleId,
-                name: component.name,
-                rate: component.rate,
-                compound: component.compound,
-                base: amount,
-                tax: lineTax
-              }
-            ],
-      period,
-      itemId: item.itemId,
-      couponId: undefined,
-      reduces: undefined
-    })
+    lines.push(
+      line(
+        {
+          kind: item.kind,
+          description: item.description,
+          quantity: item.quantity,
+          unitAmount: item.unitAmount,
+          amount,
+          period,
+          itemId: item.itemId
+        },
+        component,
+        lineTax
+      )
+    )
     lineTaxes.push(lineTax)
     subtotal += amount
     tax += lineTax
@@ -72,33 +98,21 @@ export const quickRenewal = (input: RenewalInput, coupons: ReadonlyArray<Coupon>
       const amount = item.setupFee
       if (amount <= 0n) continue
       const lineTax = component === undefined ? 0n : applyRatio(amount, component.rate, rounding)
-      lines.push({
-        kind: "setup",
-        description: `Setup: ${item.description}`,
-        quantity: 1n,
-        unitAmount: amount,
-        amount,
-        net: amount,
-        tax: lineTax,
-        gross: amount + lineTax,
-        taxes:
-          component === undefined
-            ? []
-            : [
-                {
-                  ruleId: component.ruleId,
-                  name: component.name,
-                  rate: component.rate,
-                  compound: component.compound,
-                  base: amount,
-                  tax: lineTax
-                }
-              ],
-        period: undefined,
-        itemId: item.itemId,
-        couponId: undefined,
-        reduces: undefined
-      })
+      lines.push(
+        line(
+          {
+            kind: "setup",
+            description: `Setup: ${item.description}`,
+            quantity: 1n,
+            unitAmount: amount,
+            amount,
+            period: undefined,
+            itemId: item.itemId
+          },
+          component,
+          lineTax
+        )
+      )
       subtotal += amount
       tax += lineTax
     }
@@ -140,33 +154,22 @@ export const quickRenewal = (input: RenewalInput, coupons: ReadonlyArray<Coupon>
         }
       }
       const amount = -off
-      lines.push({
-        kind: "discount",
-        description: `Discount ${coupon.code}`,
-        quantity: 1n,
-        unitAmount: amount,
-        amount,
-        net: amount,
-        tax: taxDelta,
-        gross: amount + taxDelta,
-        taxes:
-          component === undefined
-            ? []
-            : [
-                {
-                  ruleId: component.ruleId,
-                  name: component.name,
-                  rate: component.rate,
-                  compound: component.compound,
-                  base: amount,
-                  tax: taxDelta
-                }
-              ],
-        period: undefined,
-        itemId: undefined,
-        couponId: coupon.id,
-        reduces: covered
-      })
+      lines.push(
+        line(
+          {
+            kind: "discount",
+            description: `Discount ${coupon.code}`,
+            quantity: 1n,
+            unitAmount: amount,
+            amount,
+            period: undefined,
+            itemId: undefined
+          },
+          component,
+          taxDelta,
+          { couponId: coupon.id, reduces: covered }
+        )
+      )
       subtotal += amount
       tax += taxDelta
       discountTotal = amount + taxDelta
