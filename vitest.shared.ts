@@ -8,6 +8,8 @@ export const project = (name: string) =>
     test: {
       name,
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-      sequence: { concurrent: false }
+      sequence: { concurrent: false },
+      // Property tests run thousands of cases; on a busy 2-core CI machine a few take several seconds.
+      testTimeout: 60_000
     }
   })

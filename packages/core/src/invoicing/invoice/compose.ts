@@ -36,6 +36,11 @@ export interface Charge {
   /** For coupon restrictions. */
   readonly productId?: string | undefined
   readonly planId?: string | undefined
+  /**
+   * How this line is taxed when it differs from the invoice (another product kind with its own rate on
+   * the same invoice). Discounts over lines taxed differently become one discount line per treatment.
+   */
+  readonly tax?: TaxDecision | undefined
 }
 
 export interface InvoiceHead {
@@ -157,6 +162,7 @@ const discountsOf = (input: ComposeInput): Either.Either<ReadonlyArray<DiscountL
  */
 const discountEffect = (
   discount: DiscountLine,
+  shares: ReadonlyArray<bigint>,
   remaining: Array<bigint>,
   lineTaxes: Array<bigint>,
   current: Array<Omit<TaxedLine, "id">>,
@@ -165,7 +171,6 @@ const discountEffect = (
   rounding: RoundingMode
 ): Omit<TaxedLine, "id"> => {
   const indexes = discount.lineIndexes
-  const shares = discountShares(discount, remaining)
   if (pricing === "exclusive" && decision.kind === "taxed" && decision.components.length === 1) {
     // The common case, kept lean: one rate on net prices. Only the lines' taxes move.
     const only = decision.components[0]
@@ -253,6 +258,40 @@ const discountEffect = (
 const noComponents: ReadonlyArray<TaxComponent> = []
 
 /**
+ * One coupon's discount over lines taxed differently, split into one discount per treatment: each part
+ * takes the shares of its own lines, so every discount line is taxed under one decision.
+ */
+const byTreatment = (
+  discount: DiscountLine,
+  shares: ReadonlyArray<bigint>,
+  remaining: ReadonlyArray<bigint>,
+  charges: ReadonlyArray<Charge>,
+  fallback: TaxDecision
+): Array<{ item: DiscountLine; shares: ReadonlyArray<bigint>; decision: TaxDecision }> => {
+  type Group = { indexes: Array<number>; shares: Array<bigint>; amount: bigint; base: bigint }
+  const groups = new Map<TaxDecision, Group>()
+  discount.lineIndexes.forEach((i, k) => {
+    const lineDecision = (charges[i] as Charge).tax ?? fallback
+    const share = shares[k] as bigint
+    const left = remaining[i] as bigint
+    const group = groups.get(lineDecision)
+    if (group === undefined)
+      groups.set(lineDecision, { indexes: [i], shares: [share], amount: share, base: left })
+    else {
+      group.indexes.push(i)
+      group.shares.push(share)
+      group.amount += share
+      group.base += left
+    }
+  })
+  return [...groups].map(([lineDecision, group]) => ({
+    item: { ...discount, amount: -group.amount, base: group.base, lineIndexes: group.indexes },
+    shares: group.shares,
+    decision: lineDecision
+  }))
+}
+
+/**
  * Builds a draft invoice from charges: the charges in order, then one discount line per coupon
  * (negative, pointing at the lines it reduces), tax per line with one rounding, and totals that are
  * exactly the sum of the lines. Nothing here reads a clock or a store: the same input gives the same invoice.
@@ -264,14 +303,21 @@ export const composeInvoice = (input: ComposeInput): Either.Either<Invoice, Comp
   const discounts = discountsOf(input)
   if (Either.isLeft(discounts)) return Either.left(discounts.left)
 
+  // Lines taxed otherwise than the invoice make the summary and the discounts work per treatment.
+  let mixed = false
+  for (const charge of charges) if (charge.tax !== undefined && charge.tax !== decision) mixed = true
+  const decisions: Array<TaxDecision> | undefined = mixed ? [] : undefined
+
   const lines: Array<InvoiceLine> = []
   const taxedLines: Array<Omit<TaxedLine, "id">> = []
   let subtotal = 0n
   let tax = 0n
   for (const charge of charges) {
-    const taxed = taxAmount(charge.amount, head.pricing, decision, rounding)
+    const lineDecision = charge.tax ?? decision
+    const taxed = taxAmount(charge.amount, head.pricing, lineDecision, rounding)
     lines.push(chargeLine(charge, taxed))
     taxedLines.push(taxed)
+    decisions?.push(lineDecision)
     subtotal += taxed.net
     tax += taxed.tax
   }
@@ -287,17 +333,35 @@ export const composeInvoice = (input: ComposeInput): Either.Either<Invoice, Comp
     }
     // Only the general path (several rates, tax-inclusive prices) needs each line's full tax result, in
     // a copy: the charges' own entries still feed the tax summary.
-    const lean = head.pricing === "exclusive" && decision.kind === "taxed" && decision.components.length === 1
+    const lean =
+      !mixed && head.pricing === "exclusive" && decision.kind === "taxed" && decision.components.length === 1
     const current = lean ? taxedLines : taxedLines.slice(0, charges.length)
     for (const item of discounts.right) {
-      const taxed = discountEffect(item, remaining, lineTaxes, current, head.pricing, decision, rounding)
-      lines.push(discountLine(item, taxed))
-      taxedLines.push(taxed)
-      subtotal += taxed.net
-      tax += taxed.tax
-      discount += taxed.gross
+      const shares = discountShares(item, remaining)
+      for (const part of mixed
+        ? byTreatment(item, shares, remaining, charges, decision)
+        : [{ item, shares, decision }]) {
+        const taxed = discountEffect(
+          part.item,
+          part.shares,
+          remaining,
+          lineTaxes,
+          current,
+          head.pricing,
+          part.decision,
+          rounding
+        )
+        lines.push(discountLine(part.item, taxed))
+        taxedLines.push(taxed)
+        decisions?.push(part.decision)
+        subtotal += taxed.net
+        tax += taxed.tax
+        discount += taxed.gross
+      }
     }
   }
+  const totals = { net: subtotal, tax }
+  const notes = decisions === undefined ? notesOf(decision) : [...new Set(decisions.flatMap(notesOf))]
 
   return Either.right({
     id: head.id,
@@ -316,8 +380,8 @@ export const composeInvoice = (input: ComposeInput): Either.Either<Invoice, Comp
     pricing: head.pricing,
     taxDecision: decision,
     lines,
-    taxSummary: summarizeTax(taxedLines, decision, { net: subtotal, tax }),
-    notes: notesOf(decision),
+    taxSummary: summarizeTax(taxedLines, decisions ?? decision, totals),
+    notes,
     totals: { subtotal, tax, total: subtotal + tax, discount },
     settlement: emptySettlement
   })
