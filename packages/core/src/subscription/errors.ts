@@ -1,15 +1,7 @@
 import { Schema } from "effect"
+import { SubscriptionStatuses } from "./state"
 
-const Status = Schema.Literal(
-  "pending",
-  "trialing",
-  "active",
-  "past_due",
-  "suspended",
-  "cancelled",
-  "terminated",
-  "fraud"
-)
+const Status = Schema.Literal(...SubscriptionStatuses)
 
 /** The command is not allowed in the subscription's status (see the table in `machine.ts`). */
 export class IllegalTransition extends Schema.TaggedError<IllegalTransition>()("IllegalTransition", {
