@@ -331,11 +331,9 @@ export const composeInvoice = (input: ComposeInput): Either.Either<Invoice, Comp
       remaining.push(amount > 0n ? amount : 0n)
       lineTaxes.push((taxedLines[c] as Omit<TaxedLine, "id">).tax)
     }
-    // Only the general path (several rates, tax-inclusive prices) needs each line's full tax result, in
-    // a copy: the charges' own entries still feed the tax summary.
-    const lean =
-      !mixed && head.pricing === "exclusive" && decision.kind === "taxed" && decision.components.length === 1
-    const current = lean ? taxedLines : taxedLines.slice(0, charges.length)
+    // Each line's full tax result, for the general path (several rates, tax-inclusive prices); a copy,
+    // as the charges' own entries still feed the tax summary.
+    const current = taxedLines.slice(0, charges.length)
     for (const item of discounts.right) {
       const shares = discountShares(item, remaining)
       for (const part of mixed
