@@ -1,26 +1,30 @@
 /**
  * A plan change quote with @ezscale/core: a customer on the 2 GB VPS upgrades to the 4 GB plan in the
  * middle of a monthly period. The unused days of the old plan are credited, the new plan is charged for
- * the days left, and the difference is invoiced now with VAT. Pure functions only: no database, no clock
- * (the "now" of the change is a value passed in).
+ * the days left, and the difference is invoiced now with VAT; the preview is what the customer confirms.
+ * Pure functions only: no database, no clock (the "now" of the change is a value passed in).
  *
  * Run it: `npm run example:plan-change` (see README.md).
  */
 import { pathToFileURL } from "node:url"
 import {
+  type ChangePreview,
   type CivilDate,
   type Customer,
   civilDateAt,
   decodeCatalog,
+  decodeProrationSettings,
   decodeTaxRules,
   determineTax,
   findProduct,
   formatIsoDate,
   formatMoney,
-  type PlanChangeQuote,
+  type ImmediateChangeQuote,
   periodContaining,
+  previewChange,
   priceSelection,
-  quotePlanChange,
+  prorationStrategyFor,
+  quoteChange,
   type Ratio,
   ratioToDecimalString
 } from "@ezscale/core"
@@ -77,9 +81,14 @@ const anchor: CivilDate = { year: 2026, month: 1, day: 1 }
  */
 const changedAt = Date.UTC(2026, 3, 10, 22, 30)
 
+/** The tenant prorates by whole days (the default); game servers would be prorated per second. */
+const prorationSettingsJson = { strategy: "whole_days", products: { "game-server": "per_second" } }
+
 export interface PlanChangeRun {
   readonly changeDate: CivilDate
-  readonly quote: PlanChangeQuote
+  readonly quote: ImmediateChangeQuote
+  /** What the customer sees before confirming. */
+  readonly preview: ChangePreview
   /** What `main` prints. */
   readonly report: string
 }
@@ -103,50 +112,55 @@ export const main = (): PlanChangeRun => {
 
   const changeDate = civilDateAt(changedAt, customer.timeZone) // 2026-04-11
   const period = periodContaining(anchor, "monthly", changeDate) // 2026-04-01 .. 2026-05-01 (30 days)
+  const settings = orThrow(decodeProrationSettings(prorationSettingsJson))
 
   const quote = orThrow(
-    quotePlanChange({
+    quoteChange({
       invoiceId: "inv_upgrade_1",
       tenantId: customer.tenantId,
       customerId: customer.id,
       subscriptionId: "sub_ada_vps",
       currency: customer.currency,
       pricing: "exclusive",
+      anchor,
       period,
-      changeDate,
+      // "Now" and the customer's zone: the change day and the days left are counted there.
+      at: changedAt,
+      timeZone: customer.timeZone,
       // What the subscription has now. Each item may carry `charged` (what was actually paid for this
       // period, after discounts); without it the credit is based on the item's price.
       currentItems: price("vps-2g").items,
       newItems: price("vps-4g").items,
+      strategy: prorationStrategyFor(settings, product.id), // whole_days
+      policy: "immediate",
       tax,
-      rounding: "half-even",
-      dueAt: changedAt
+      rounding: "half-even"
     })
   )
+  // The quote of an immediate change always has its invoice; `end_of_term` would schedule it instead.
+  if (quote.policy !== "immediate") throw new Error("expected an immediate change")
+  const preview = previewChange(quote)
 
-  return { changeDate, quote, report: render(quote, customer.locale) }
+  return { changeDate, quote, preview, report: render(quote, preview, customer.locale) }
 }
 
 /** A rate as a percentage: 1/5 -> 20/1. */
 const percentOf = (rate: Ratio): Ratio => ({ num: rate.num * 100n, den: rate.den })
 
-const render = (quote: PlanChangeQuote, locale: string): string => {
-  const { invoice, fraction } = quote
-  const fmt = (amount: bigint) => formatMoney({ amount, currency: invoice.currency }, locale)
-  const lines = [...quote.credits, ...quote.charges].map(
-    (line) => [line.description, fmt(line.amount)] as const
-  )
+const render = (quote: ImmediateChangeQuote, preview: ChangePreview, locale: string): string => {
+  const { fraction } = quote
+  const fmt = (amount: bigint) => formatMoney({ amount, currency: preview.currency }, locale)
+  const lines = preview.lines.map((line) => [line.description, fmt(line.amount)] as const)
   const summary = [
-    ["Net change", fmt(quote.net)],
-    ...invoice.taxSummary.map((group) =>
-      group.kind === "taxed"
-        ? ([
-            `${group.name} ${ratioToDecimalString(percentOf(group.rate))}% on ${fmt(group.base)}`,
-            fmt(group.tax)
-          ] as const)
-        : ([`No tax (${group.kind})`, fmt(0n)] as const)
+    ["Net change", fmt(preview.subtotal)],
+    ...preview.taxes.map(
+      (tax) =>
+        [
+          `${tax.name} ${ratioToDecimalString(percentOf(tax.rate))}% on ${fmt(tax.base)}`,
+          fmt(tax.amount)
+        ] as const
     ),
-    [invoice.totals.total < 0n ? "Total (owed to the customer)" : "Total due now", fmt(invoice.totals.total)]
+    [preview.total < 0n ? "Total (owed to the customer)" : "Total due now", fmt(preview.total)]
   ] as const
   const width = Math.max(...[...lines, ...summary].map(([label]) => label.length))
   const amountWidth = Math.max(...[...lines, ...summary].map(([, amount]) => amount.length))
@@ -154,12 +168,13 @@ const render = (quote: PlanChangeQuote, locale: string): string => {
     `  ${label.padEnd(width)}  ${amount.padStart(amountWidth)}`
   const rule = `  ${"-".repeat(width + 2 + amountWidth)}`
   return [
-    `Upgrade on ${formatIsoDate(fraction.remaining.start)}: ${fraction.days} of ${fraction.periodDays} days left ` +
+    `Upgrade on ${formatIsoDate(preview.effectiveDate)}: ${fraction.left} of ${fraction.length} days left ` +
       `in the period ending ${formatIsoDate(fraction.remaining.end)} (exclusive)`,
     ...lines.map(row),
     rule,
     ...summary.map(row),
-    ...(quote.creditToAccount > 0n ? [`  ${fmt(quote.creditToAccount)} becomes account credit`] : [])
+    ...(preview.creditToAccount > 0n ? [`  ${fmt(preview.creditToAccount)} becomes account credit`] : []),
+    `  Next renewal on ${formatIsoDate(preview.nextRenewal.date)}: ${fmt(preview.nextRenewal.total)}`
   ].join("\n")
 }
 

@@ -41,6 +41,31 @@ describe("decodeCatalog", () => {
     expect(decodeCatalog(encodeCatalog(catalog))).toEqual(Either.right(catalog))
   })
 
+  it("keeps a plan's usage billing, validated with the plan", () => {
+    const prices = [{ currency: "EUR", cycle: "monthly", amount: "1000" }]
+    const usage = {
+      transfer: {
+        measure: "sum",
+        includedGb: 1000,
+        overage: { prices: { EUR: "50" }, step: "0.1", rounding: "up" }
+      }
+    }
+    const withUsage = {
+      products: [{ id: "p", kind: "vps", name: "P", plans: [{ id: "a", name: "A", prices, usage }] }]
+    }
+    const decoded = Either.getOrThrow(decodeCatalog(withUsage))
+    expect(decoded.products[0]?.plans[0]?.usage?.transfer?.includedGb).toBe(1000)
+    expect(decodeCatalog(encodeCatalog(decoded))).toEqual(Either.right(decoded))
+    const broken = { ...usage, transfer: { ...usage.transfer, includedGb: -1 } }
+    expect(
+      issuesOf({
+        products: [
+          { id: "p", kind: "vps", name: "P", plans: [{ id: "a", name: "A", prices, usage: broken }] }
+        ]
+      })
+    ).toEqual([expect.stringMatching(/^products\.0\.plans\.0\.usage\.transfer\.includedGb: /)])
+  })
+
   it("names the field and the reason for every problem", () => {
     expect(issuesOf(withPlanPrices([{ currency: "EUR", cycle: "monthly", amount: "-1" }]))).toEqual([
       expect.stringMatching(/^products\.0\.plans\.0\.prices\.0\.amount: must be a non-negative whole number/)

@@ -1,5 +1,6 @@
 import { ParseResult, Schema } from "effect"
 import { type CurrencyCode, currencyCodes } from "../money/currency"
+import { UsagePlan } from "../usage/config"
 import { BillingCycles } from "./cycle"
 
 /**
@@ -133,7 +134,9 @@ export type Addon = typeof Addon.Type
 export const Plan = Schema.Struct({
   id: Id,
   name: Name,
-  prices: PriceTable.pipe(Schema.minItems(1, { message: () => "a plan needs at least one price" }))
+  prices: PriceTable.pipe(Schema.minItems(1, { message: () => "a plan needs at least one price" })),
+  /** Metered billing on top of the price: monthly transfer over a quota, 95th percentile (usage/). */
+  usage: Schema.optionalWith(UsagePlan, { exact: true })
 })
 export type Plan = typeof Plan.Type
 

@@ -49,9 +49,25 @@ export const ErrorCodes = {
   RefundExceedsPaid: "REFUND_EXCEEDS_PAID",
   NonPositiveAmount: "NON_POSITIVE_AMOUNT",
   // proration
-  CycleChangeNotSupported: "CYCLE_CHANGE_NOT_SUPPORTED",
   ChangeOutsidePeriod: "CHANGE_OUTSIDE_PERIOD",
   InvalidChargedAmount: "INVALID_CHARGED_AMOUNT",
+  InvalidPaidAmount: "INVALID_PAID_AMOUNT",
+  MixedCycles: "MIXED_CYCLES",
+  CycleNotProratable: "CYCLE_NOT_PRORATABLE",
+  EmptyChange: "EMPTY_CHANGE",
+  InvalidProrationSettings: "INVALID_PRORATION_SETTINGS",
+  // usage
+  InvalidUsagePlan: "INVALID_USAGE_PLAN",
+  UsagePriceMissing: "USAGE_PRICE_MISSING",
+  // dunning
+  InvalidDunningPolicy: "INVALID_DUNNING_POLICY",
+  // metrics
+  IllegalRevenueEvent: "ILLEGAL_REVENUE_EVENT",
+  RevenueEventOutOfOrder: "REVENUE_EVENT_OUT_OF_ORDER",
+  RevenueSnapshotMismatch: "REVENUE_SNAPSHOT_MISMATCH",
+  ExchangeRateMissing: "EXCHANGE_RATE_MISSING",
+  CreditNoteInvoiceMissing: "CREDIT_NOTE_INVOICE_MISSING",
+  InvalidReportPeriod: "INVALID_REPORT_PERIOD",
   // ports
   StoreError: "STORE_ERROR",
   DuplicateInvoice: "DUPLICATE_INVOICE",

@@ -1,19 +1,9 @@
 import { Schema } from "effect"
 
 /**
- * The old and new items are billed on different cycles (monthly -> annually). Proration across cycles
- * (credit the old period, start a new one) is not supported yet: the change has to wait for renewal.
+ * The moment of the change is not inside the period being prorated: its day in the customer's zone must
+ * satisfy `start <= changeDate < end`.
  */
-export class CycleChangeNotSupported extends Schema.TaggedError<CycleChangeNotSupported>()(
-  "CycleChangeNotSupported",
-  { from: Schema.String, to: Schema.String }
-) {
-  override get message() {
-    return `A plan change from ${this.from} to ${this.to} billing is not supported: the cycles must match`
-  }
-}
-
-/** The change date is not a day of the period being prorated (`start <= changeDate < end`). */
 export class ChangeOutsidePeriod extends Schema.TaggedError<ChangeOutsidePeriod>()("ChangeOutsidePeriod", {
   /** ISO dates, `YYYY-MM-DD`; `periodEnd` is exclusive. */
   changeDate: Schema.String,
@@ -35,4 +25,64 @@ export class InvalidChargedAmount extends Schema.TaggedError<InvalidChargedAmoun
   }
 }
 
-export type ProrationError = CycleChangeNotSupported | ChangeOutsidePeriod | InvalidChargedAmount
+/** What was paid for the period cannot be negative. */
+export class InvalidPaidAmount extends Schema.TaggedError<InvalidPaidAmount>()("InvalidPaidAmount", {
+  paid: Schema.BigIntFromSelf
+}) {
+  override get message() {
+    return `The amount paid for the period must not be negative (got ${this.paid})`
+  }
+}
+
+/**
+ * The items on one side of a change are billed on different cycles. The current items were charged
+ * together for one period, and the new items start one period together, so each side has one cycle.
+ * (An add-on on its own cycle is a subscription of its own: change it on its own.)
+ */
+export class MixedCycles extends Schema.TaggedError<MixedCycles>()("MixedCycles", {
+  side: Schema.Literal("current", "new"),
+  cycles: Schema.Array(Schema.String)
+}) {
+  override get message() {
+    return `The ${this.side} items of a change must share one billing cycle (got ${this.cycles.join(", ")})`
+  }
+}
+
+/**
+ * An item billed on a cycle that does not renew (`one_time`, `free`) has no period to prorate and no
+ * renewal to move: changes to or from it are not quoted here.
+ */
+export class CycleNotProratable extends Schema.TaggedError<CycleNotProratable>()("CycleNotProratable", {
+  itemId: Schema.String,
+  cycle: Schema.String
+}) {
+  override get message() {
+    return `Item ${this.itemId} is billed ${this.cycle}: only recurring cycles can be prorated`
+  }
+}
+
+/** A change with no items on either side: there is no cycle, no period and nothing to quote. */
+export class EmptyChange extends Schema.TaggedError<EmptyChange>()("EmptyChange", {}) {
+  override get message() {
+    return "A change needs current or new items: both sides are empty"
+  }
+}
+
+/** Proration settings from input that do not decode; `issue` says which field and why. */
+export class InvalidProrationSettings extends Schema.TaggedError<InvalidProrationSettings>()(
+  "InvalidProrationSettings",
+  { issue: Schema.String }
+) {
+  override get message() {
+    return `Invalid proration settings: ${this.issue}`
+  }
+}
+
+/** Why a change cannot be quoted. */
+export type ProrationError =
+  | ChangeOutsidePeriod
+  | InvalidChargedAmount
+  | InvalidPaidAmount
+  | MixedCycles
+  | CycleNotProratable
+  | EmptyChange

@@ -1,0 +1,6 @@
+export * from "./actions"
+export * from "./days"
+export * from "./errors"
+export * from "./late-fee"
+export * from "./policy"
+export * from "./schedule"
