@@ -24,7 +24,7 @@ export const divideRounded = (numerator: bigint, denominator: bigint, mode: Roun
     denominator = -denominator
   }
   const quotient = numerator / denominator // truncated towards zero
-  const remainder = numerator % denominator // same sign as the numerator
+  const remainder = numerator - quotient * denominator // same sign as the numerator (cheaper than %)
   if (remainder === 0n || mode === "down") return quotient
   const negative = numerator < 0n
   if (mode === "up") return negative ? quotient - 1n : quotient + 1n

@@ -25,7 +25,7 @@ const illegal = (invoice: Invoice, to: InvoiceStatus) =>
   Either.left(new IllegalInvoiceTransition({ invoiceId: invoice.id, from: invoice.status, to }))
 
 const settledIfNothingOwed = (invoice: Invoice, at: Instant): Invoice =>
-  balanceOf(invoice) === 0n && invoice.status === "open"
+  invoice.status === "open" && balanceOf(invoice) === 0n
     ? { ...invoice, status: "paid", paidAt: at }
     : invoice
 

@@ -74,6 +74,14 @@ const setupCharges = (subscription: RenewableSubscription): Array<Charge> =>
       period: undefined
     }))
 
+/** The coupons that still discount this cycle: the same array when they all do (no copy per invoice). */
+const runningCoupons = (coupons: ReadonlyArray<Coupon>, cycleNumber: number): ReadonlyArray<Coupon> => {
+  for (const coupon of coupons) {
+    if (!appliesOnCycle(coupon, cycleNumber)) return coupons.filter((c) => appliesOnCycle(c, cycleNumber))
+  }
+  return coupons
+}
+
 /**
  * The renewal invoice of a subscription for one period: a line for the plan, one per option and per
  * add-on billed with it (they share its due date), setup fees when it is the first, usage lines, the
@@ -81,7 +89,7 @@ const setupCharges = (subscription: RenewableSubscription): Array<Charge> =>
  * (subscription, period) is the store's to enforce.
  */
 export const renewalInvoice = (input: RenewalInput): Either.Either<Invoice, ComposeError> => {
-  const coupons = input.coupons.filter((coupon) => appliesOnCycle(coupon, input.cycleNumber))
+  const coupons = runningCoupons(input.coupons, input.cycleNumber)
   const quick = quickRenewal(input, coupons)
   return quick === undefined ? renewalInvoiceGeneral(input, coupons) : Either.right(quick)
 }
