@@ -3,10 +3,11 @@ import type { RoundingMode } from "../../money/rounding"
 import type { Coupon } from "../coupon/coupon"
 import { fixedAmountIn } from "../coupon/coupon"
 import { allows } from "../coupon/redemption"
+import type { LineTaxComponent } from "../tax/compute"
 import { singleDecisionSummary } from "../tax/compute"
 import type { TaxComponent } from "../tax/determine"
 import { notesOf } from "./compose"
-import { emptySettlement, type Invoice, type InvoiceLine, type LineTaxComponent } from "./document"
+import { emptySettlement, type Invoice, type InvoiceLine } from "./document"
 import type { RenewalInput } from "./renewal"
 
 const noTaxes: ReadonlyArray<LineTaxComponent> = []
