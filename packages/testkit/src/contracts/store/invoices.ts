@@ -44,6 +44,13 @@ export const invoiceContract = (it: StoreIt) => {
             tenantId,
             makeInvoice({ id: yield* id("inv"), tenantId, kind: "manual" })
           )
+          // Two plan changes on one day cover the same rest of the period: both are real invoices.
+          for (let i = 0; i < 2; i++) {
+            yield* store.invoices.insert(
+              tenantId,
+              makeInvoice({ id: yield* id("inv"), tenantId, kind: "plan_change" })
+            )
+          }
           yield* store.invoices.insert(
             otherTenantId,
             makeInvoice({ id: yield* id("inv"), tenantId: otherTenantId })

@@ -14,7 +14,9 @@ import { key, nextSerial, paginate, rowsOf, sameTenant } from "./state"
 
 /** The renewal key of an invoice, when it has one (renewal or order, with a subscription and a period). */
 const renewalKey = (tenantId: string, invoice: Invoice): string | undefined =>
-  invoice.kind !== "manual" && invoice.subscriptionId !== undefined && invoice.period !== undefined
+  (invoice.kind === "renewal" || invoice.kind === "order") &&
+  invoice.subscriptionId !== undefined &&
+  invoice.period !== undefined
     ? key(
         tenantId,
         "invoice-period",

@@ -1,0 +1,390 @@
+/**
+ * The MySQL / MariaDB schema (drizzle mysql-core), the twin of the SQLite one (same tables, columns,
+ * keys and index names). Every table carries `tenant_id`, first in every primary key,
+ * unique key and index — except the job queue's claim indexes and the job id key: `jobs.claim`,
+ * `complete` and `fail` work across tenants by the port's design. Money is `*_minor` (BIGINT, read as
+ * bigint), instants are `*_at` (BIGINT epoch ms), civil dates are `YYYY-MM-DD` CHAR(10), ids VARCHAR(64),
+ * and small value objects that are never queried are JSON in TEXT columns (exact round trip; MariaDB's
+ * JSON is LONGTEXT anyway). Migrations: `npm run db:generate -w @ezscale/adapters`.
+ */
+import { sql } from "drizzle-orm"
+import {
+  boolean,
+  char,
+  check,
+  index,
+  int,
+  mediumtext,
+  mysqlTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  varchar
+} from "drizzle-orm/mysql-core"
+import { instant, int64, minorUnits } from "./columns"
+
+export const tenants = mysqlTable("tenants", {
+  tenantId: varchar("tenant_id", { length: 64 }).primaryKey(),
+  name: varchar("name", { length: 255 }).notNull(),
+  settings: mediumtext("settings").notNull()
+})
+
+export const customers = mysqlTable(
+  "customers",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    id: varchar("id", { length: 64 }).notNull(),
+    name: varchar("name", { length: 255 }).notNull(),
+    email: varchar("email", { length: 255 }).notNull(),
+    country: char("country", { length: 2 }).notNull(),
+    region: varchar("region", { length: 64 }),
+    locality: varchar("locality", { length: 128 }),
+    isBusiness: boolean("is_business").notNull(),
+    vatId: varchar("vat_id", { length: 64 }),
+    taxExemptReason: varchar("tax_exempt_reason", { length: 255 }),
+    timeZone: varchar("time_zone", { length: 64 }).notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    locale: varchar("locale", { length: 35 }).notNull()
+  },
+  (t) => [
+    primaryKey({ name: "customers_pk", columns: [t.tenantId, t.id] }),
+    index("customers_email_idx").on(t.tenantId, t.email)
+  ]
+)
+
+/** One catalog document per tenant (products, plans, prices, options, add-ons), read and written whole. */
+export const catalogs = mysqlTable("catalogs", {
+  tenantId: varchar("tenant_id", { length: 64 }).primaryKey(),
+  document: mediumtext("document").notNull()
+})
+
+export const subscriptions = mysqlTable(
+  "subscriptions",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    id: varchar("id", { length: 64 }).notNull(),
+    customerId: varchar("customer_id", { length: 64 }).notNull(),
+    productId: varchar("product_id", { length: 64 }).notNull(),
+    productKind: varchar("product_kind", { length: 32 }).notNull(),
+    planId: varchar("plan_id", { length: 64 }).notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    cycle: varchar("cycle", { length: 32 }).notNull(),
+    pricing: varchar("pricing", { length: 16 }).notNull(),
+    timeZone: varchar("time_zone", { length: 64 }).notNull(),
+    anchor: char("anchor", { length: 10 }).notNull(),
+    currentPeriodStart: char("current_period_start", { length: 10 }),
+    currentPeriodEnd: char("current_period_end", { length: 10 }),
+    nextRenewalAt: instant("next_renewal_at"),
+    coupons: text("coupons").notNull(),
+    invoicedPeriods: int("invoiced_periods").notNull(),
+    status: varchar("status", { length: 32 }).notNull(),
+    suspensionReason: varchar("suspension_reason", { length: 32 }),
+    suspendedAt: instant("suspended_at"),
+    cancellationMode: varchar("cancellation_mode", { length: 32 }),
+    cancellationReason: varchar("cancellation_reason", { length: 255 }),
+    cancellationRequestedAt: instant("cancellation_requested_at"),
+    cancellationEffectiveAt: instant("cancellation_effective_at"),
+    trialEndsAt: instant("trial_ends_at"),
+    createdAt: instant("created_at").notNull(),
+    version: int("version").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "subscriptions_pk", columns: [t.tenantId, t.id] }),
+    index("subscriptions_renewal_idx").on(t.tenantId, t.nextRenewalAt, t.id),
+    index("subscriptions_customer_idx").on(t.tenantId, t.customerId, t.id),
+    index("subscriptions_status_idx").on(t.tenantId, t.status, t.id)
+  ]
+)
+
+export const subscriptionItems = mysqlTable(
+  "subscription_items",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    subscriptionId: varchar("subscription_id", { length: 64 }).notNull(),
+    position: int("position").notNull(),
+    kind: varchar("kind", { length: 32 }).notNull(),
+    itemId: varchar("item_id", { length: 64 }).notNull(),
+    choiceId: varchar("choice_id", { length: 64 }),
+    description: text("description").notNull(),
+    cycle: varchar("cycle", { length: 32 }).notNull(),
+    quantity: int64("quantity").notNull(),
+    unitAmountMinor: minorUnits("unit_amount_minor").notNull(),
+    amountMinor: minorUnits("amount_minor").notNull(),
+    setupFeeMinor: minorUnits("setup_fee_minor").notNull()
+  },
+  (t) => [primaryKey({ name: "subscription_items_pk", columns: [t.tenantId, t.subscriptionId, t.position] })]
+)
+
+export const invoices = mysqlTable(
+  "invoices",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    id: varchar("id", { length: 64 }).notNull(),
+    customerId: varchar("customer_id", { length: 64 }).notNull(),
+    subscriptionId: varchar("subscription_id", { length: 64 }),
+    kind: varchar("kind", { length: 32 }).notNull(),
+    renewalKind: varchar("renewal_kind", { length: 32 }),
+    status: varchar("status", { length: 32 }).notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    number: varchar("number", { length: 64 }),
+    issuedAt: instant("issued_at"),
+    dueAt: instant("due_at").notNull(),
+    paidAt: instant("paid_at"),
+    voidedAt: instant("voided_at"),
+    periodStart: char("period_start", { length: 10 }),
+    periodEnd: char("period_end", { length: 10 }),
+    pricing: varchar("pricing", { length: 16 }).notNull(),
+    taxDecision: text("tax_decision").notNull(),
+    taxSummary: mediumtext("tax_summary").notNull(),
+    notes: text("notes").notNull(),
+    subtotalMinor: minorUnits("subtotal_minor").notNull(),
+    taxMinor: minorUnits("tax_minor").notNull(),
+    totalMinor: minorUnits("total_minor").notNull(),
+    discountMinor: minorUnits("discount_minor").notNull(),
+    creditAppliedMinor: minorUnits("credit_applied_minor").notNull(),
+    paidMinor: minorUnits("paid_minor").notNull(),
+    refundedMinor: minorUnits("refunded_minor").notNull(),
+    creditedMinor: minorUnits("credited_minor").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "invoices_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("invoices_renewal_key").on(
+      t.tenantId,
+      t.subscriptionId,
+      t.periodStart,
+      t.periodEnd,
+      t.renewalKind
+    ),
+    uniqueIndex("invoices_number_key").on(t.tenantId, t.number),
+    index("invoices_customer_idx").on(t.tenantId, t.customerId, t.id),
+    index("invoices_status_due_idx").on(t.tenantId, t.status, t.dueAt),
+    index("invoices_issued_idx").on(t.tenantId, t.issuedAt)
+  ]
+)
+
+export const invoiceLines = mysqlTable(
+  "invoice_lines",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    invoiceId: varchar("invoice_id", { length: 64 }).notNull(),
+    position: int("position").notNull(),
+    kind: varchar("kind", { length: 32 }).notNull(),
+    description: text("description").notNull(),
+    quantity: int64("quantity").notNull(),
+    unitAmountMinor: minorUnits("unit_amount_minor").notNull(),
+    amountMinor: minorUnits("amount_minor").notNull(),
+    netMinor: minorUnits("net_minor").notNull(),
+    taxMinor: minorUnits("tax_minor").notNull(),
+    grossMinor: minorUnits("gross_minor").notNull(),
+    taxes: text("taxes").notNull(),
+    periodStart: char("period_start", { length: 10 }),
+    periodEnd: char("period_end", { length: 10 }),
+    itemId: varchar("item_id", { length: 64 }),
+    couponId: varchar("coupon_id", { length: 64 }),
+    reduces: text("reduces")
+  },
+  (t) => [primaryKey({ name: "invoice_lines_pk", columns: [t.tenantId, t.invoiceId, t.position] })]
+)
+
+export const creditNotes = mysqlTable(
+  "credit_notes",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    id: varchar("id", { length: 64 }).notNull(),
+    invoiceId: varchar("invoice_id", { length: 64 }).notNull(),
+    customerId: varchar("customer_id", { length: 64 }).notNull(),
+    number: varchar("number", { length: 64 }),
+    currency: char("currency", { length: 3 }).notNull(),
+    issuedAt: instant("issued_at").notNull(),
+    reason: text("reason").notNull(),
+    netMinor: minorUnits("net_minor").notNull(),
+    taxMinor: minorUnits("tax_minor").notNull(),
+    totalMinor: minorUnits("total_minor").notNull(),
+    insertOrder: varchar("insert_order", { length: 32 }).notNull()
+  },
+  (t) => [
+    primaryKey({ name: "credit_notes_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("credit_notes_number_key").on(t.tenantId, t.number),
+    index("credit_notes_invoice_idx").on(t.tenantId, t.invoiceId, t.insertOrder)
+  ]
+)
+
+export const creditNoteLines = mysqlTable(
+  "credit_note_lines",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    creditNoteId: varchar("credit_note_id", { length: 64 }).notNull(),
+    position: int("position").notNull(),
+    invoiceLine: int("invoice_line").notNull(),
+    description: text("description").notNull(),
+    netMinor: minorUnits("net_minor").notNull(),
+    taxMinor: minorUnits("tax_minor").notNull(),
+    grossMinor: minorUnits("gross_minor").notNull()
+  },
+  (t) => [primaryKey({ name: "credit_note_lines_pk", columns: [t.tenantId, t.creditNoteId, t.position] })]
+)
+
+export const payments = mysqlTable(
+  "payments",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    id: varchar("id", { length: 64 }).notNull(),
+    invoiceId: varchar("invoice_id", { length: 64 }).notNull(),
+    customerId: varchar("customer_id", { length: 64 }).notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    amountMinor: minorUnits("amount_minor").notNull(),
+    status: varchar("status", { length: 32 }).notNull(),
+    gateway: varchar("gateway", { length: 32 }).notNull(),
+    chargeId: varchar("charge_id", { length: 255 }),
+    idempotencyKey: varchar("idempotency_key", { length: 255 }).notNull(),
+    occurredAt: instant("occurred_at").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "payments_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("payments_idempotency_key").on(t.tenantId, t.idempotencyKey),
+    index("payments_invoice_idx").on(t.tenantId, t.invoiceId, t.id),
+    index("payments_occurred_idx").on(t.tenantId, t.occurredAt)
+  ]
+)
+
+export const refunds = mysqlTable(
+  "refunds",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    id: varchar("id", { length: 64 }).notNull(),
+    paymentId: varchar("payment_id", { length: 64 }).notNull(),
+    invoiceId: varchar("invoice_id", { length: 64 }).notNull(),
+    customerId: varchar("customer_id", { length: 64 }).notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    amountMinor: minorUnits("amount_minor").notNull(),
+    destination: varchar("destination", { length: 32 }).notNull(),
+    gatewayRefundId: varchar("gateway_refund_id", { length: 255 }),
+    idempotencyKey: varchar("idempotency_key", { length: 255 }).notNull(),
+    occurredAt: instant("occurred_at").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "refunds_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("refunds_idempotency_key").on(t.tenantId, t.idempotencyKey),
+    index("refunds_invoice_idx").on(t.tenantId, t.invoiceId, t.id),
+    index("refunds_payment_idx").on(t.tenantId, t.paymentId)
+  ]
+)
+
+export const ledgerEntries = mysqlTable(
+  "ledger_entries",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    id: varchar("id", { length: 64 }).notNull(),
+    customerId: varchar("customer_id", { length: 64 }).notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    amountMinor: minorUnits("amount_minor").notNull(),
+    kind: varchar("kind", { length: 32 }).notNull(),
+    invoiceId: varchar("invoice_id", { length: 64 }),
+    note: text("note"),
+    occurredAt: instant("occurred_at").notNull(),
+    balanceAfterMinor: minorUnits("balance_after_minor").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "ledger_entries_pk", columns: [t.tenantId, t.id] }),
+    index("ledger_entries_customer_idx").on(t.tenantId, t.customerId, t.id)
+  ]
+)
+
+/** The running balance per (customer, currency): the row `append` locks, checks and moves. */
+export const accountBalances = mysqlTable(
+  "account_balances",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    customerId: varchar("customer_id", { length: 64 }).notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    balanceMinor: minorUnits("balance_minor").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "account_balances_pk", columns: [t.tenantId, t.customerId, t.currency] }),
+    check("account_balances_never_negative", sql`balance_minor >= 0`)
+  ]
+)
+
+export const coupons = mysqlTable(
+  "coupons",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    id: varchar("id", { length: 64 }).notNull(),
+    code: varchar("code", { length: 64 }).notNull(),
+    maxRedemptions: int("max_redemptions"),
+    oncePerCustomer: boolean("once_per_customer").notNull(),
+    redemptionCount: int("redemption_count").notNull(),
+    document: mediumtext("document").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "coupons_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("coupons_code_key").on(t.tenantId, t.code)
+  ]
+)
+
+export const couponRedemptions = mysqlTable(
+  "coupon_redemptions",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    id: varchar("id", { length: 64 }).notNull(),
+    couponId: varchar("coupon_id", { length: 64 }).notNull(),
+    customerId: varchar("customer_id", { length: 64 }).notNull(),
+    subscriptionId: varchar("subscription_id", { length: 64 }),
+    redeemedAt: instant("redeemed_at").notNull(),
+    onceCustomerId: varchar("once_customer_id", { length: 64 })
+  },
+  (t) => [
+    primaryKey({ name: "coupon_redemptions_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("coupon_redemptions_once_key").on(t.tenantId, t.couponId, t.onceCustomerId),
+    index("coupon_redemptions_customer_idx").on(t.tenantId, t.couponId, t.customerId)
+  ]
+)
+
+/** Gapless counters: the row and its moves belong to the drawing transaction (rolled back with it). */
+export const numberSequences = mysqlTable(
+  "number_sequences",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    sequenceKey: varchar("sequence_key", { length: 191 }).notNull(),
+    lastValue: int("last_value").notNull()
+  },
+  (t) => [primaryKey({ name: "number_sequences_pk", columns: [t.tenantId, t.sequenceKey] })]
+)
+
+export const jobs = mysqlTable(
+  "jobs",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    id: varchar("id", { length: 64 }).notNull(),
+    kind: varchar("kind", { length: 128 }).notNull(),
+    payload: mediumtext("payload").notNull(),
+    runAt: instant("run_at").notNull(),
+    dedupeKey: varchar("dedupe_key", { length: 255 }),
+    state: varchar("state", { length: 16 }).notNull(),
+    attempts: int("attempts").notNull(),
+    maxAttempts: int("max_attempts").notNull(),
+    lastError: text("last_error"),
+    lockedBy: varchar("locked_by", { length: 255 }),
+    lockedUntil: instant("locked_until")
+  },
+  (t) => [
+    primaryKey({ name: "jobs_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("jobs_dedupe_key").on(t.tenantId, t.dedupeKey),
+    index("jobs_tenant_state_idx").on(t.tenantId, t.state, t.id),
+    // Cross-tenant by the port's design (claim, complete, fail name no tenant):
+    uniqueIndex("jobs_id_key").on(t.id),
+    index("jobs_due_idx").on(t.state, t.runAt, t.id),
+    index("jobs_lease_idx").on(t.state, t.lockedUntil)
+  ]
+)
+
+export const idempotencyRecords = mysqlTable(
+  "idempotency_records",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    idempotencyKey: varchar("idempotency_key", { length: 255 }).notNull(),
+    result: mediumtext("result").notNull(),
+    createdAt: instant("created_at").notNull()
+  },
+  (t) => [primaryKey({ name: "idempotency_records_pk", columns: [t.tenantId, t.idempotencyKey] })]
+)

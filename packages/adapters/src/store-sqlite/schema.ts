@@ -1,0 +1,376 @@
+/**
+ * The SQLite schema (drizzle sqlite-core). Every table carries `tenant_id`, first in every primary key,
+ * unique key and index — except the job queue's claim indexes and the job id key: `jobs.claim`,
+ * `complete` and `fail` work across tenants by the port's design. Money is `*_minor` (INTEGER, read as
+ * bigint), instants are `*_at` (INTEGER epoch ms), civil dates are `YYYY-MM-DD` text, and small value
+ * objects that are never queried are JSON text. Migrations: `npm run db:generate -w @ezscale/adapters`.
+ */
+import { sql } from "drizzle-orm"
+import { check, index, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core"
+import { flag, instant, int64, integerNumber, minorUnits } from "./columns"
+
+export const tenants = sqliteTable("tenants", {
+  tenantId: text("tenant_id").primaryKey(),
+  name: text("name").notNull(),
+  settings: text("settings").notNull()
+})
+
+export const customers = sqliteTable(
+  "customers",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    email: text("email").notNull(),
+    country: text("country").notNull(),
+    region: text("region"),
+    locality: text("locality"),
+    isBusiness: flag("is_business").notNull(),
+    vatId: text("vat_id"),
+    taxExemptReason: text("tax_exempt_reason"),
+    timeZone: text("time_zone").notNull(),
+    currency: text("currency").notNull(),
+    locale: text("locale").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "customers_pk", columns: [t.tenantId, t.id] }),
+    index("customers_email_idx").on(t.tenantId, t.email)
+  ]
+)
+
+/** One catalog document per tenant (products, plans, prices, options, add-ons), read and written whole. */
+export const catalogs = sqliteTable("catalogs", {
+  tenantId: text("tenant_id").primaryKey(),
+  document: text("document").notNull()
+})
+
+export const subscriptions = sqliteTable(
+  "subscriptions",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    customerId: text("customer_id").notNull(),
+    productId: text("product_id").notNull(),
+    productKind: text("product_kind").notNull(),
+    planId: text("plan_id").notNull(),
+    currency: text("currency").notNull(),
+    cycle: text("cycle").notNull(),
+    pricing: text("pricing").notNull(),
+    timeZone: text("time_zone").notNull(),
+    anchor: text("anchor").notNull(),
+    currentPeriodStart: text("current_period_start"),
+    currentPeriodEnd: text("current_period_end"),
+    nextRenewalAt: instant("next_renewal_at"),
+    coupons: text("coupons").notNull(),
+    invoicedPeriods: integerNumber("invoiced_periods").notNull(),
+    status: text("status").notNull(),
+    suspensionReason: text("suspension_reason"),
+    suspendedAt: instant("suspended_at"),
+    cancellationMode: text("cancellation_mode"),
+    cancellationReason: text("cancellation_reason"),
+    cancellationRequestedAt: instant("cancellation_requested_at"),
+    cancellationEffectiveAt: instant("cancellation_effective_at"),
+    trialEndsAt: instant("trial_ends_at"),
+    createdAt: instant("created_at").notNull(),
+    version: integerNumber("version").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "subscriptions_pk", columns: [t.tenantId, t.id] }),
+    index("subscriptions_renewal_idx").on(t.tenantId, t.nextRenewalAt, t.id),
+    index("subscriptions_customer_idx").on(t.tenantId, t.customerId, t.id),
+    index("subscriptions_status_idx").on(t.tenantId, t.status, t.id)
+  ]
+)
+
+export const subscriptionItems = sqliteTable(
+  "subscription_items",
+  {
+    tenantId: text("tenant_id").notNull(),
+    subscriptionId: text("subscription_id").notNull(),
+    position: integerNumber("position").notNull(),
+    kind: text("kind").notNull(),
+    itemId: text("item_id").notNull(),
+    choiceId: text("choice_id"),
+    description: text("description").notNull(),
+    cycle: text("cycle").notNull(),
+    quantity: int64("quantity").notNull(),
+    unitAmountMinor: minorUnits("unit_amount_minor").notNull(),
+    amountMinor: minorUnits("amount_minor").notNull(),
+    setupFeeMinor: minorUnits("setup_fee_minor").notNull()
+  },
+  (t) => [primaryKey({ name: "subscription_items_pk", columns: [t.tenantId, t.subscriptionId, t.position] })]
+)
+
+export const invoices = sqliteTable(
+  "invoices",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    customerId: text("customer_id").notNull(),
+    subscriptionId: text("subscription_id"),
+    kind: text("kind").notNull(),
+    renewalKind: text("renewal_kind"),
+    status: text("status").notNull(),
+    currency: text("currency").notNull(),
+    number: text("number"),
+    issuedAt: instant("issued_at"),
+    dueAt: instant("due_at").notNull(),
+    paidAt: instant("paid_at"),
+    voidedAt: instant("voided_at"),
+    periodStart: text("period_start"),
+    periodEnd: text("period_end"),
+    pricing: text("pricing").notNull(),
+    taxDecision: text("tax_decision").notNull(),
+    taxSummary: text("tax_summary").notNull(),
+    notes: text("notes").notNull(),
+    subtotalMinor: minorUnits("subtotal_minor").notNull(),
+    taxMinor: minorUnits("tax_minor").notNull(),
+    totalMinor: minorUnits("total_minor").notNull(),
+    discountMinor: minorUnits("discount_minor").notNull(),
+    creditAppliedMinor: minorUnits("credit_applied_minor").notNull(),
+    paidMinor: minorUnits("paid_minor").notNull(),
+    refundedMinor: minorUnits("refunded_minor").notNull(),
+    creditedMinor: minorUnits("credited_minor").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "invoices_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("invoices_renewal_key").on(
+      t.tenantId,
+      t.subscriptionId,
+      t.periodStart,
+      t.periodEnd,
+      t.renewalKind
+    ),
+    uniqueIndex("invoices_number_key").on(t.tenantId, t.number),
+    index("invoices_customer_idx").on(t.tenantId, t.customerId, t.id),
+    index("invoices_status_due_idx").on(t.tenantId, t.status, t.dueAt),
+    index("invoices_issued_idx").on(t.tenantId, t.issuedAt)
+  ]
+)
+
+export const invoiceLines = sqliteTable(
+  "invoice_lines",
+  {
+    tenantId: text("tenant_id").notNull(),
+    invoiceId: text("invoice_id").notNull(),
+    position: integerNumber("position").notNull(),
+    kind: text("kind").notNull(),
+    description: text("description").notNull(),
+    quantity: int64("quantity").notNull(),
+    unitAmountMinor: minorUnits("unit_amount_minor").notNull(),
+    amountMinor: minorUnits("amount_minor").notNull(),
+    netMinor: minorUnits("net_minor").notNull(),
+    taxMinor: minorUnits("tax_minor").notNull(),
+    grossMinor: minorUnits("gross_minor").notNull(),
+    taxes: text("taxes").notNull(),
+    periodStart: text("period_start"),
+    periodEnd: text("period_end"),
+    itemId: text("item_id"),
+    couponId: text("coupon_id"),
+    reduces: text("reduces")
+  },
+  (t) => [primaryKey({ name: "invoice_lines_pk", columns: [t.tenantId, t.invoiceId, t.position] })]
+)
+
+export const creditNotes = sqliteTable(
+  "credit_notes",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    invoiceId: text("invoice_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    number: text("number"),
+    currency: text("currency").notNull(),
+    issuedAt: instant("issued_at").notNull(),
+    reason: text("reason").notNull(),
+    netMinor: minorUnits("net_minor").notNull(),
+    taxMinor: minorUnits("tax_minor").notNull(),
+    totalMinor: minorUnits("total_minor").notNull(),
+    insertOrder: text("insert_order").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "credit_notes_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("credit_notes_number_key").on(t.tenantId, t.number),
+    index("credit_notes_invoice_idx").on(t.tenantId, t.invoiceId, t.insertOrder)
+  ]
+)
+
+export const creditNoteLines = sqliteTable(
+  "credit_note_lines",
+  {
+    tenantId: text("tenant_id").notNull(),
+    creditNoteId: text("credit_note_id").notNull(),
+    position: integerNumber("position").notNull(),
+    invoiceLine: integerNumber("invoice_line").notNull(),
+    description: text("description").notNull(),
+    netMinor: minorUnits("net_minor").notNull(),
+    taxMinor: minorUnits("tax_minor").notNull(),
+    grossMinor: minorUnits("gross_minor").notNull()
+  },
+  (t) => [primaryKey({ name: "credit_note_lines_pk", columns: [t.tenantId, t.creditNoteId, t.position] })]
+)
+
+export const payments = sqliteTable(
+  "payments",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    invoiceId: text("invoice_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    currency: text("currency").notNull(),
+    amountMinor: minorUnits("amount_minor").notNull(),
+    status: text("status").notNull(),
+    gateway: text("gateway").notNull(),
+    chargeId: text("charge_id"),
+    idempotencyKey: text("idempotency_key").notNull(),
+    occurredAt: instant("occurred_at").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "payments_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("payments_idempotency_key").on(t.tenantId, t.idempotencyKey),
+    index("payments_invoice_idx").on(t.tenantId, t.invoiceId, t.id),
+    index("payments_occurred_idx").on(t.tenantId, t.occurredAt)
+  ]
+)
+
+export const refunds = sqliteTable(
+  "refunds",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    paymentId: text("payment_id").notNull(),
+    invoiceId: text("invoice_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    currency: text("currency").notNull(),
+    amountMinor: minorUnits("amount_minor").notNull(),
+    destination: text("destination").notNull(),
+    gatewayRefundId: text("gateway_refund_id"),
+    idempotencyKey: text("idempotency_key").notNull(),
+    occurredAt: instant("occurred_at").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "refunds_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("refunds_idempotency_key").on(t.tenantId, t.idempotencyKey),
+    index("refunds_invoice_idx").on(t.tenantId, t.invoiceId, t.id),
+    index("refunds_payment_idx").on(t.tenantId, t.paymentId)
+  ]
+)
+
+export const ledgerEntries = sqliteTable(
+  "ledger_entries",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    customerId: text("customer_id").notNull(),
+    currency: text("currency").notNull(),
+    amountMinor: minorUnits("amount_minor").notNull(),
+    kind: text("kind").notNull(),
+    invoiceId: text("invoice_id"),
+    note: text("note"),
+    occurredAt: instant("occurred_at").notNull(),
+    balanceAfterMinor: minorUnits("balance_after_minor").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "ledger_entries_pk", columns: [t.tenantId, t.id] }),
+    index("ledger_entries_customer_idx").on(t.tenantId, t.customerId, t.id)
+  ]
+)
+
+/** The running balance per (customer, currency): the row `append` locks, checks and moves. */
+export const accountBalances = sqliteTable(
+  "account_balances",
+  {
+    tenantId: text("tenant_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    currency: text("currency").notNull(),
+    balanceMinor: minorUnits("balance_minor").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "account_balances_pk", columns: [t.tenantId, t.customerId, t.currency] }),
+    check("account_balances_never_negative", sql`balance_minor >= 0`)
+  ]
+)
+
+export const coupons = sqliteTable(
+  "coupons",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    code: text("code").notNull(),
+    maxRedemptions: integerNumber("max_redemptions"),
+    oncePerCustomer: flag("once_per_customer").notNull(),
+    redemptionCount: integerNumber("redemption_count").notNull(),
+    document: text("document").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "coupons_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("coupons_code_key").on(t.tenantId, t.code)
+  ]
+)
+
+export const couponRedemptions = sqliteTable(
+  "coupon_redemptions",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    couponId: text("coupon_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    subscriptionId: text("subscription_id"),
+    redeemedAt: instant("redeemed_at").notNull(),
+    onceCustomerId: text("once_customer_id")
+  },
+  (t) => [
+    primaryKey({ name: "coupon_redemptions_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("coupon_redemptions_once_key").on(t.tenantId, t.couponId, t.onceCustomerId),
+    index("coupon_redemptions_customer_idx").on(t.tenantId, t.couponId, t.customerId)
+  ]
+)
+
+/** Gapless counters: the row and its moves belong to the drawing transaction (rolled back with it). */
+export const numberSequences = sqliteTable(
+  "number_sequences",
+  {
+    tenantId: text("tenant_id").notNull(),
+    sequenceKey: text("sequence_key").notNull(),
+    lastValue: integerNumber("last_value").notNull()
+  },
+  (t) => [primaryKey({ name: "number_sequences_pk", columns: [t.tenantId, t.sequenceKey] })]
+)
+
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    kind: text("kind").notNull(),
+    payload: text("payload").notNull(),
+    runAt: instant("run_at").notNull(),
+    dedupeKey: text("dedupe_key"),
+    state: text("state").notNull(),
+    attempts: integerNumber("attempts").notNull(),
+    maxAttempts: integerNumber("max_attempts").notNull(),
+    lastError: text("last_error"),
+    lockedBy: text("locked_by"),
+    lockedUntil: instant("locked_until")
+  },
+  (t) => [
+    primaryKey({ name: "jobs_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("jobs_dedupe_key").on(t.tenantId, t.dedupeKey),
+    index("jobs_tenant_state_idx").on(t.tenantId, t.state, t.id),
+    // Cross-tenant by the port's design (claim, complete, fail name no tenant):
+    uniqueIndex("jobs_id_key").on(t.id),
+    index("jobs_due_idx").on(t.state, t.runAt, t.id),
+    index("jobs_lease_idx").on(t.state, t.lockedUntil)
+  ]
+)
+
+export const idempotencyRecords = sqliteTable(
+  "idempotency_records",
+  {
+    tenantId: text("tenant_id").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    result: text("result").notNull(),
+    createdAt: instant("created_at").notNull()
+  },
+  (t) => [primaryKey({ name: "idempotency_records_pk", columns: [t.tenantId, t.idempotencyKey] })]
+)

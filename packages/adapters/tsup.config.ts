@@ -1,0 +1,24 @@
+import { cpSync } from "node:fs"
+import { defineConfig } from "tsup"
+
+/** Each store finds its migrations beside its module at run time, so the SQL folders ship in dist too. */
+const dialects = ["store-sqlite", "store-mysql"] as const
+
+export default defineConfig({
+  entry: {
+    "store-sqlite/index": "src/store-sqlite/index.ts",
+    "store-mysql/index": "src/store-mysql/index.ts"
+  },
+  format: ["esm"],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: "es2022",
+  tsconfig: "tsconfig.build.json",
+  external: ["@ezscale/core", "effect", "better-sqlite3", "mysql2", "drizzle-orm"],
+  onSuccess: async () => {
+    for (const dialect of dialects) {
+      cpSync(`src/${dialect}/migrations`, `dist/${dialect}/migrations`, { recursive: true })
+    }
+  }
+})
