@@ -126,6 +126,19 @@ export const couponRepository = (client: MysqlClient): CouponRepository => ({
     )
     return Effect.flatMap(update, (result) => (affectedRows(result) === 0 ? insert : Effect.void))
   },
+  get: (tenantId, couponId) =>
+    client
+      .run({ entity: "coupon", key: couponId }, (db) =>
+        db
+          .select({ document: coupons.document })
+          .from(coupons)
+          .where(and(eq(coupons.tenantId, tenantId), eq(coupons.id, couponId)))
+          .limit(1)
+      )
+      .pipe(
+        Effect.flatMap((rows) => found("coupon", couponId)(rows[0])),
+        Effect.map(couponFromRow)
+      ),
   getByCode: (tenantId, code) =>
     client
       .run({ entity: "coupon", key: code }, (db) =>

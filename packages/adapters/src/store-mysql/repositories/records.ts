@@ -12,6 +12,7 @@ import {
 } from "@ezscale/core"
 import { and, asc, eq, gt, inArray, isNotNull, lt, or, type SQL, sql } from "drizzle-orm"
 import { Effect } from "effect"
+import { idChunks, inAskedOrder } from "../../store-sql/batch"
 import { groupBy } from "../../store-sql/group"
 import { decodeDocument, encodeDocument } from "../../store-sql/json"
 import { checkLimit, pageOf, parseRenewalCursor, renewalCursor } from "../../store-sql/paging"
@@ -64,6 +65,17 @@ export const customerRepository = (client: MysqlClient): CustomerRepository => (
         Effect.flatMap((rows) => found("customer", customerId)(rows[0])),
         Effect.map(customerFromRow)
       ),
+  getMany: (tenantId, customerIds) =>
+    Effect.forEach(idChunks(customerIds), (chunk) =>
+      client.run({ entity: "customer" }, (db) =>
+        db
+          .select()
+          .from(customers)
+          .where(and(eq(customers.tenantId, tenantId), inArray(customers.id, chunk)))
+      )
+    ).pipe(
+      Effect.map((chunks) => inAskedOrder(customerIds, chunks.flat(), (row) => row.id).map(customerFromRow))
+    ),
   insert: (tenantId, customer) =>
     Effect.zipRight(
       sameTenant(tenantId, customer, "customer"),

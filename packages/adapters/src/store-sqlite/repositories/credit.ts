@@ -111,6 +111,22 @@ export const couponRepository = (client: SqliteClient): CouponRepository => ({
         )
       )
       .pipe(Effect.flatten),
+  get: (tenantId, couponId) =>
+    client
+      .run({ entity: "coupon", key: couponId }, (db) =>
+        db
+          .select({ document: coupons.document })
+          .from(coupons)
+          .where(and(eq(coupons.tenantId, tenantId), eq(coupons.id, couponId)))
+          .get()
+      )
+      .pipe(
+        Effect.flatMap((row) =>
+          row === undefined
+            ? Effect.fail(StoreError.notFound("coupon", couponId))
+            : Effect.succeed(couponFromRow(row))
+        )
+      ),
   getByCode: (tenantId, code) =>
     client
       .run({ entity: "coupon", key: code }, (db) =>

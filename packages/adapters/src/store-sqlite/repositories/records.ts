@@ -12,6 +12,7 @@ import {
 } from "@ezscale/core"
 import { and, asc, eq, gt, inArray, isNotNull, lt, or, type SQL, sql } from "drizzle-orm"
 import { Effect, Either } from "effect"
+import { idChunks, inAskedOrder } from "../../store-sql/batch"
 import { groupBy } from "../../store-sql/group"
 import { decodeDocument, encodeDocument } from "../../store-sql/json"
 import { checkLimit, pageOf, parseRenewalCursor, renewalCursor } from "../../store-sql/paging"
@@ -63,6 +64,17 @@ export const customerRepository = (client: SqliteClient): CustomerRepository => 
           .get()
       )
       .pipe(Effect.flatMap(found("customer", customerId)), Effect.map(customerFromRow)),
+  getMany: (tenantId, customerIds) =>
+    client.run({ entity: "customer" }, (db) => {
+      const rows = idChunks(customerIds).flatMap((chunk) =>
+        db
+          .select()
+          .from(customers)
+          .where(and(eq(customers.tenantId, tenantId), inArray(customers.id, chunk)))
+          .all()
+      )
+      return inAskedOrder(customerIds, rows, (row) => row.id).map(customerFromRow)
+    }),
   insert: (tenantId, customer) =>
     Effect.zipRight(
       sameTenant(tenantId, customer, "customer"),

@@ -40,6 +40,12 @@ export interface TenantRepository {
 
 export interface CustomerRepository {
   readonly get: (tenantId: string, customerId: string) => Op<Customer>
+  /**
+   * The tenant's customers with these ids, in the order the ids are given (an id given twice is returned
+   * once; ids the tenant has no customer for are left out: compare the ids to find them). For batches
+   * (a billing run reads the customers of a page of subscriptions in one call); any number of ids.
+   */
+  readonly getMany: (tenantId: string, customerIds: ReadonlyArray<string>) => Op<ReadonlyArray<Customer>>
   /** `Conflict` when the id exists. */
   readonly insert: (tenantId: string, customer: Customer) => Op<void>
   /** `NotFound` when the id does not exist. */
@@ -146,6 +152,9 @@ export interface LedgerRepository {
 export interface CouponRepository {
   /** Creates or replaces the coupon; codes are unique per tenant (`Conflict` for another id's code). */
   readonly put: (tenantId: string, coupon: Coupon) => Op<void>
+  /** By id (as a subscription's coupon grants name it); `NotFound` for an unknown id. */
+  readonly get: (tenantId: string, couponId: string) => Op<Coupon>
+  /** By code (as a customer types it); `NotFound` for an unknown code. */
   readonly getByCode: (tenantId: string, code: string) => Op<Coupon>
   readonly redemptionCount: (tenantId: string, couponId: string) => Op<number>
   readonly hasRedeemed: (tenantId: string, couponId: string, customerId: string) => Op<boolean>

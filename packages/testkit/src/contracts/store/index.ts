@@ -13,6 +13,7 @@ import type { Layer } from "effect"
 import { creditContract } from "./credit"
 import { invoiceContract } from "./invoices"
 import { jobContract } from "./jobs"
+import { lookupContract } from "./lookups"
 import { recordContract } from "./records"
 import type { StoreCapabilities } from "./support"
 import { transactionContract } from "./transactions"
@@ -31,6 +32,7 @@ export const storeContract = (
       transactionContract(it, capabilities)
       creditContract(it)
       jobContract(it)
+      lookupContract(it)
     })
   })
 }

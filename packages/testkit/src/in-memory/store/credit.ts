@@ -68,6 +68,13 @@ export const couponRepository = (db: Db): CouponRepository => ({
       tables.coupons.set(key(tenantId, coupon.id), coupon)
       return Effect.void
     }),
+  get: (tenantId, couponId) =>
+    db.run(({ tables }) => {
+      const coupon = tables.coupons.get(key(tenantId, couponId))
+      return coupon === undefined
+        ? Effect.fail(StoreError.notFound("coupon", couponId))
+        : Effect.succeed(coupon)
+    }),
   getByCode: (tenantId, code) =>
     db.run(({ tables }) => {
       const id = tables.uniques.get(key(tenantId, "coupon-code", code))

@@ -1,5 +1,6 @@
 import {
   type CatalogRepository,
+  type Customer,
   type CustomerRepository,
   StoreError,
   type SubscriptionRepository,
@@ -33,6 +34,15 @@ export const customerRepository = (db: Db): CustomerRepository => ({
       return customer === undefined
         ? Effect.fail(StoreError.notFound("customer", customerId))
         : Effect.succeed(customer)
+    }),
+  getMany: (tenantId, customerIds) =>
+    db.run(({ tables }) => {
+      const found = new Map<string, Customer>()
+      for (const id of customerIds) {
+        const customer = tables.customers.get(key(tenantId, id))
+        if (customer !== undefined && !found.has(id)) found.set(id, customer)
+      }
+      return Effect.succeed([...found.values()])
     }),
   insert: (tenantId, customer) =>
     Effect.zipRight(
