@@ -26,6 +26,7 @@ import {
   subscriptionRepository,
   tenantRepository
 } from "./repositories/records"
+import { taxRuleRepository } from "./repositories/reference"
 
 export type { MysqlConfig } from "./client"
 export { type MysqlMigrateOptions, migrateMysql, mysqlMigrationsFolder } from "./migrate"
@@ -56,6 +57,7 @@ export const makeMysqlStore = (config: MysqlConfig): Effect.Effect<StoreService,
       sequences: sequenceRepository(client),
       jobs: jobRepository(client),
       idempotency: idempotencyRepository(client),
+      taxRules: taxRuleRepository(client),
       withTransaction: client.withTransaction
     }
   })

@@ -388,3 +388,25 @@ export const idempotencyRecords = mysqlTable(
   },
   (t) => [primaryKey({ name: "idempotency_records_pk", columns: [t.tenantId, t.idempotencyKey] })]
 )
+
+/** A tenant's tax rule set, in the order given; the rate is its exact percentage string ("9.975"). */
+export const taxRules = mysqlTable(
+  "tax_rules",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    id: varchar("id", { length: 64 }).notNull(),
+    position: int("position").notNull(),
+    country: char("country", { length: 2 }).notNull(),
+    region: varchar("region", { length: 64 }),
+    locality: varchar("locality", { length: 128 }),
+    name: varchar("name", { length: 255 }).notNull(),
+    ratePercent: varchar("rate_percent", { length: 40 }).notNull(),
+    priority: int("priority"),
+    compound: boolean("compound"),
+    productKinds: text("product_kinds")
+  },
+  (t) => [
+    primaryKey({ name: "tax_rules_pk", columns: [t.tenantId, t.id] }),
+    index("tax_rules_position_idx").on(t.tenantId, t.position)
+  ]
+)

@@ -25,6 +25,7 @@ import {
   subscriptionRepository,
   tenantRepository
 } from "./repositories/records"
+import { taxRuleRepository } from "./repositories/reference"
 
 export type { SqliteConfig } from "./client"
 export { migrateSqlite, type SqliteMigrateOptions, sqliteMigrationsFolder } from "./migrate"
@@ -55,6 +56,7 @@ export const makeSqliteStore = (config: SqliteConfig): Effect.Effect<StoreServic
       sequences: sequenceRepository(client),
       jobs: jobRepository(client),
       idempotency: idempotencyRepository(client),
+      taxRules: taxRuleRepository(client),
       withTransaction: client.withTransaction
     }
   })

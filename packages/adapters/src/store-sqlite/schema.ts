@@ -374,3 +374,25 @@ export const idempotencyRecords = sqliteTable(
   },
   (t) => [primaryKey({ name: "idempotency_records_pk", columns: [t.tenantId, t.idempotencyKey] })]
 )
+
+/** A tenant's tax rule set, in the order given; the rate is its exact percentage string ("9.975"). */
+export const taxRules = sqliteTable(
+  "tax_rules",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    position: integerNumber("position").notNull(),
+    country: text("country").notNull(),
+    region: text("region"),
+    locality: text("locality"),
+    name: text("name").notNull(),
+    ratePercent: text("rate_percent").notNull(),
+    priority: integerNumber("priority"),
+    compound: flag("compound"),
+    productKinds: text("product_kinds")
+  },
+  (t) => [
+    primaryKey({ name: "tax_rules_pk", columns: [t.tenantId, t.id] }),
+    index("tax_rules_position_idx").on(t.tenantId, t.position)
+  ]
+)

@@ -33,3 +33,9 @@ export type {
   TenantRepository
 } from "./repositories"
 export { Store, type StoreService } from "./store"
+export {
+  type StoredTaxRule,
+  storableTaxRules,
+  type TaxRuleRepository,
+  taxRuleFromStore
+} from "./tax-rules"

@@ -29,7 +29,8 @@ import type {
   Versioned
 } from "./records"
 
-type Op<A, E = never> = Effect.Effect<A, StoreError | E>
+/** A store operation: its result, or a `StoreError` or one of the domain errors `E`. */
+export type Op<A, E = never> = Effect.Effect<A, StoreError | E>
 
 export interface TenantRepository {
   /** `NotFound` when there is no such tenant. */

@@ -38,6 +38,7 @@ import type {
   SubscriptionRepository,
   TenantRepository
 } from "./repositories"
+import type { TaxRuleRepository } from "./tax-rules"
 
 export interface StoreService {
   readonly tenants: TenantRepository
@@ -53,6 +54,7 @@ export interface StoreService {
   readonly sequences: SequenceRepository
   readonly jobs: JobRepository
   readonly idempotency: IdempotencyRepository
+  readonly taxRules: TaxRuleRepository
   /** Runs `self` in one transaction: all its writes, or none. */
   readonly withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
 }

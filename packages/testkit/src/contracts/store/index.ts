@@ -16,6 +16,7 @@ import { jobContract } from "./jobs"
 import { lookupContract } from "./lookups"
 import { recordContract } from "./records"
 import type { StoreCapabilities } from "./support"
+import { taxRuleContract } from "./tax-rules"
 import { transactionContract } from "./transactions"
 
 export type { StoreCapabilities } from "./support"
@@ -33,6 +34,7 @@ export const storeContract = (
       creditContract(it)
       jobContract(it)
       lookupContract(it)
+      taxRuleContract(it)
     })
   })
 }

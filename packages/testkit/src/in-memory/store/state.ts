@@ -17,6 +17,7 @@ import type {
   Refund,
   StoredCreditNote,
   Subscription,
+  TaxRule,
   Tenant,
   Versioned
 } from "@ezscale/core"
@@ -39,6 +40,8 @@ export interface Tables {
   readonly sequences: Map<string, number>
   readonly jobs: Map<string, Job>
   readonly idempotency: Map<string, Json>
+  /** One rule set per tenant, as stored (rates normalized through their percentage strings). */
+  readonly taxRules: Map<string, ReadonlyArray<TaxRule>>
 }
 
 export interface State {
@@ -64,7 +67,8 @@ export const emptyState = (): State => ({
     redemptions: new Map(),
     sequences: new Map(),
     jobs: new Map(),
-    idempotency: new Map()
+    idempotency: new Map(),
+    taxRules: new Map()
   }
 })
 
