@@ -68,6 +68,8 @@ export const ErrorCodes = {
   ExchangeRateMissing: "EXCHANGE_RATE_MISSING",
   CreditNoteInvoiceMissing: "CREDIT_NOTE_INVOICE_MISSING",
   InvalidReportPeriod: "INVALID_REPORT_PERIOD",
+  // engine
+  InvalidBillingSettings: "INVALID_BILLING_SETTINGS",
   // ports
   StoreError: "STORE_ERROR",
   DuplicateInvoice: "DUPLICATE_INVOICE",

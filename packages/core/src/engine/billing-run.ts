@@ -1,0 +1,260 @@
+/**
+ * The billing run: every subscription of a tenant whose renewal invoice is due gets it, exactly once.
+ *
+ * It streams the due subscriptions page by page (never all of them in memory), decides each one with the
+ * pure `renewalStep` / `planRenewal`, and writes a page in one transaction: per subscription, in its own
+ * savepoint, the issued invoice (numbered from the tenant's gapless sequence), the subscription moved on
+ * to its next renewal (compare-and-set on its version) and the `collect` job that will charge it. The
+ * store's renewal key (subscription, period, kind) makes a second invoice for a period impossible, so a
+ * run that is repeated, or that races another process, or that restarts after a crash, changes nothing
+ * that was already done: a subscription already invoiced is no longer due, or is refused as a duplicate.
+ */
+import { Clock, Effect, Either } from "effect"
+import { civilDateAt, type Instant } from "../calendar/zone"
+import type { Customer } from "../customer/customer"
+import { type ErrorCode, type ErrorTag, errorCode } from "../errors/codes"
+import type { Coupon } from "../invoicing/coupon/coupon"
+import { balanceOf } from "../invoicing/invoice/document"
+import { issueInvoice } from "../invoicing/invoice/lifecycle"
+import { formatDocumentNumber, sequenceKey } from "../invoicing/numbering/numbering"
+import { Ids } from "../ports/ids"
+import type { StoreError } from "../ports/store/errors"
+import type { Versioned } from "../ports/store/records"
+import { Store, type StoreService } from "../ports/store/store"
+import type { Subscription } from "../subscription/subscription"
+import type { InvalidBillingSettings } from "./errors"
+import { planRenewal, type RenewalStep, renewalStep } from "./renewal-plan"
+import { type BillingSettings, billingSettingsOf } from "./settings"
+
+const day = 86_400_000
+
+export interface BillingRunOptions {
+  readonly tenantId: string
+  /** Subscriptions per page and per transaction (default 500). */
+  readonly batchSize?: number
+  /** Called after each committed page (a CLI progress bar, a log line). */
+  readonly onProgress?: (progress: BillingRunSummary) => Effect.Effect<void>
+}
+
+/** A subscription the run could not bill, with the stable code of the reason (e.g. `TAX_RULE_MISSING`). */
+export interface BillingFailure {
+  readonly subscriptionId: string
+  readonly code: ErrorCode | "CUSTOMER_NOT_FOUND" | "COUPON_NOT_FOUND"
+  readonly message: string
+}
+
+export interface BillingRunSummary {
+  /** Subscriptions looked at (those with a next renewal before the run's horizon), each counted once. */
+  readonly seen: number
+  /** Renewal invoices written by this run. */
+  readonly invoiced: number
+  /** Subscriptions that stopped renewing (ended, cancelled by then, one-off cycle). */
+  readonly stopped: number
+  /** Already invoiced for the period (by an earlier or a concurrent run): nothing written. */
+  readonly duplicates: number
+  /** Changed by someone else while the run worked on them: left for the next run. */
+  readonly conflicts: number
+  readonly failures: ReadonlyArray<BillingFailure>
+}
+
+type Outcome = "invoiced" | "stopped" | "duplicate" | "conflict" | "none" | BillingFailure
+
+const failure = (
+  subscriptionId: string,
+  error: { readonly _tag: ErrorTag; readonly message: string }
+): BillingFailure => ({ subscriptionId, code: errorCode(error), message: error.message })
+
+/** The subscription with no next renewal: it is never due again. */
+const stopRenewing = (subscription: Subscription): Subscription => {
+  const { nextRenewalAt: _, ...rest } = subscription
+  return rest
+}
+
+interface RunContext {
+  readonly store: StoreService
+  readonly ids: { readonly next: (prefix?: string) => Effect.Effect<string> }
+  readonly tenantId: string
+  readonly settings: BillingSettings
+  readonly taxRules: Parameters<typeof planRenewal>[3]
+  readonly now: Instant
+}
+
+/** Writes one subscription's renewal in a savepoint of the page's transaction. */
+const renewOne = (
+  context: RunContext,
+  { value: subscription, version }: Versioned<Subscription>,
+  step: Extract<RenewalStep, { _tag: "due" }>,
+  customer: Customer | undefined,
+  coupons: ReadonlyArray<Coupon> | undefined
+): Effect.Effect<Outcome, StoreError> => {
+  const { store, tenantId, settings, now } = context
+  if (customer === undefined) {
+    return Effect.succeed({
+      subscriptionId: subscription.id,
+      code: "CUSTOMER_NOT_FOUND",
+      message: `customer ${subscription.customerId} not found`
+    })
+  }
+  if (coupons === undefined) {
+    return Effect.succeed({
+      subscriptionId: subscription.id,
+      code: "COUPON_NOT_FOUND",
+      message: "a coupon granted to the subscription no longer exists"
+    })
+  }
+  return Effect.gen(function* () {
+    const invoiceId = yield* context.ids.next("inv")
+    const planned = planRenewal(
+      { subscription, customer, coupons },
+      step,
+      settings,
+      context.taxRules,
+      invoiceId
+    )
+    if (Either.isLeft(planned)) return failure(subscription.id, planned.left)
+    const { invoice: draft, subscription: next } = planned.right
+    const write = Effect.gen(function* () {
+      let number: string | undefined
+      if (settings.numbering.mode === "immediate") {
+        const date = civilDateAt(now, settings.timeZone)
+        const value = yield* store.sequences.next(
+          tenantId,
+          sequenceKey(settings.numbering, "invoice", date),
+          settings.numbering.start
+        )
+        number = formatDocumentNumber(settings.numbering, value, date)
+      }
+      const issued = Either.getOrThrow(issueInvoice(draft, now, number)) // a fresh draft always issues
+      yield* store.invoices.insert(tenantId, issued)
+      yield* store.subscriptions.update(tenantId, next, version)
+      if (issued.status === "open" && balanceOf(issued) > 0n) {
+        yield* store.jobs.enqueue(tenantId, {
+          kind: "collect",
+          payload: { invoiceId: issued.id },
+          runAt: Math.max(now, issued.dueAt),
+          dedupeKey: `collect:${issued.id}`
+        })
+      }
+      return "invoiced" as const
+    })
+    return yield* store.withTransaction(write).pipe(
+      Effect.catchTags({
+        DuplicateInvoice: () => Effect.succeed("duplicate" as const),
+        VersionConflict: () => Effect.succeed("conflict" as const)
+      })
+    )
+  })
+}
+
+/** Resolves the coupons granted to a subscription; `undefined` when one of them no longer exists. */
+const couponsOf = (
+  context: RunContext,
+  cache: Map<string, Coupon | null>,
+  subscription: Subscription
+): Effect.Effect<ReadonlyArray<Coupon> | undefined, StoreError> =>
+  Effect.gen(function* () {
+    const coupons: Array<Coupon> = []
+    for (const grant of subscription.coupons) {
+      let coupon = cache.get(grant.couponId)
+      if (coupon === undefined) {
+        const found = yield* context.store.coupons.get(context.tenantId, grant.couponId).pipe(
+          Effect.map((c): Coupon | null => c),
+          Effect.catchIf(
+            (error) => error.reason === "NotFound",
+            () => Effect.succeed(null)
+          )
+        )
+        cache.set(grant.couponId, found)
+        coupon = found
+      }
+      if (coupon === null) return undefined
+      coupons.push(coupon)
+    }
+    return coupons
+  })
+
+/**
+ * Runs billing for one tenant at the clock's `now`. Fails only when the store fails or the tenant's
+ * billing settings are invalid; a subscription that cannot be billed (no tax rule for its customer, a
+ * coupon gone...) is reported in `failures` with its code and the run goes on.
+ */
+export const runBilling = (
+  options: BillingRunOptions
+): Effect.Effect<BillingRunSummary, StoreError | InvalidBillingSettings, Store | Ids> =>
+  Effect.gen(function* () {
+    const store = yield* Store
+    const ids = yield* Ids
+    const now = yield* Clock.currentTimeMillis
+    const { tenantId } = options
+    const tenant = yield* store.tenants.get(tenantId)
+    const settings = yield* billingSettingsOf(tenant)
+    const taxRules = yield* store.taxRules.list(tenantId)
+    const context: RunContext = { store, ids, tenantId, settings, taxRules, now }
+    // Due subscriptions have a next renewal within the lead time; a day either side covers every zone,
+    // and `renewalStep` then decides exactly, in the customer's zone.
+    const horizon = now + (settings.dunning.invoiceLeadDays + 2) * day
+    const limit = options.batchSize ?? 500
+    const couponCache = new Map<string, Coupon | null>()
+    const summary = { seen: 0, invoiced: 0, stopped: 0, duplicates: 0, conflicts: 0 }
+    const failures: Array<BillingFailure> = []
+    // A pass walks the due subscriptions once, in keyset order. A subscription behind by several periods
+    // is due again after its first invoice: passes repeat until one invoices nothing.
+    const failed = new Set<string>()
+    for (let pass = 1, invoicedBefore = -1; summary.invoiced > invoicedBefore; pass++) {
+      invoicedBefore = summary.invoiced
+      let after: string | undefined
+      for (;;) {
+        const page = yield* store.subscriptions.dueForRenewal(
+          tenantId,
+          horizon,
+          after === undefined ? { limit } : { limit, after }
+        )
+        if (page.items.length === 0) break
+        if (pass === 1) summary.seen += page.items.length
+        const steps = page.items.map((row) => renewalStep(row.value, settings, now))
+        const customerIds = [
+          ...new Set(page.items.filter((_, i) => steps[i]?._tag === "due").map((row) => row.value.customerId))
+        ]
+        const customers = new Map(
+          (customerIds.length === 0 ? [] : yield* store.customers.getMany(tenantId, customerIds)).map((c) => [
+            c.id,
+            c
+          ])
+        )
+        const outcomes = yield* store.withTransaction(
+          Effect.forEach(page.items, (row, i) => {
+            const step = steps[i] as RenewalStep
+            switch (step._tag) {
+              case "due":
+                return Effect.flatMap(couponsOf(context, couponCache, row.value), (coupons) =>
+                  renewOne(context, row, step, customers.get(row.value.customerId), coupons)
+                )
+              case "stop":
+                return store
+                  .withTransaction(store.subscriptions.update(tenantId, stopRenewing(row.value), row.version))
+                  .pipe(
+                    Effect.as<Outcome>("stopped"),
+                    Effect.catchTag("VersionConflict", () => Effect.succeed<Outcome>("conflict"))
+                  )
+              default:
+                return Effect.succeed<Outcome>("none")
+            }
+          })
+        )
+        for (const outcome of outcomes) {
+          if (outcome === "invoiced") summary.invoiced++
+          else if (outcome === "stopped") summary.stopped++
+          else if (outcome === "duplicate") summary.duplicates++
+          else if (outcome === "conflict") summary.conflicts++
+          else if (outcome !== "none" && !failed.has(outcome.subscriptionId)) {
+            failed.add(outcome.subscriptionId)
+            failures.push(outcome)
+          }
+        }
+        if (options.onProgress !== undefined) yield* options.onProgress({ ...summary, failures })
+        if (page.next === undefined) break
+        after = page.next
+      }
+    }
+    return { ...summary, failures }
+  })

@@ -1,0 +1,21 @@
+export {
+  type BillingFailure,
+  type BillingRunOptions,
+  type BillingRunSummary,
+  runBilling
+} from "./billing-run"
+export { InvalidBillingSettings } from "./errors"
+export {
+  type PlannedRenewal,
+  planRenewal,
+  type RenewalStep,
+  type RenewalSubject,
+  renewalStep
+} from "./renewal-plan"
+export {
+  BillingSettings,
+  type BillingSettingsInput,
+  billingSettingsOf,
+  decodeBillingSettings,
+  encodeBillingSettings
+} from "./settings"

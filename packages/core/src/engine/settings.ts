@@ -1,0 +1,75 @@
+/**
+ * A tenant's billing settings, as the engine reads them from `Tenant.settings.billing`: who sells (for
+ * tax), the zone its documents are dated in, how invoices are numbered, the dunning policy, the proration
+ * settings and the rounding mode. Decoded with `effect/Schema`; every problem names its field.
+ */
+import { Either, ParseResult, Schema } from "effect"
+import { validateTimeZone } from "../calendar/zone"
+import { DunningPolicy, defaultDunningPolicy } from "../dunning/policy"
+import { defaultNumbering, type NumberingPolicy, validateNumbering } from "../invoicing/numbering/numbering"
+import { RoundingModes } from "../money/rounding"
+import type { Json } from "../ports/common"
+import type { Tenant } from "../ports/store/records"
+import { defaultProrationSettings, ProrationSettings } from "../proration/strategy"
+import { InvalidBillingSettings } from "./errors"
+
+const TimeZone = Schema.String.pipe(
+  Schema.filter((zone) => Either.isRight(validateTimeZone(zone)) || `"${zone}" is not an IANA time zone`)
+)
+
+const Numbering = Schema.Struct({
+  format: Schema.String,
+  reset: Schema.Literal("never", "yearly"),
+  start: Schema.Int.pipe(Schema.positive()),
+  mode: Schema.Literal("immediate", "proforma")
+}).pipe(
+  Schema.filter((policy) => {
+    const checked = validateNumbering(policy)
+    return Either.isRight(checked) || checked.left.reason
+  })
+)
+
+export const BillingSettings = Schema.Struct({
+  /** The zone the tenant's documents are dated in (invoice numbers per year follow it). */
+  timeZone: TimeZone,
+  /** Where the tenant sells from, and how it handles EU VAT (`oss`, `domestic` or `none`). */
+  seller: Schema.Struct({
+    country: Schema.String.pipe(
+      Schema.pattern(/^[A-Z]{2}$/, { message: () => "an ISO 3166-1 alpha-2 code" })
+    ),
+    euVat: Schema.Literal("oss", "domestic", "none")
+  }),
+  numbering: Schema.optionalWith(Numbering, { default: () => defaultNumbering as NumberingPolicy }),
+  dunning: Schema.optionalWith(DunningPolicy, { default: () => defaultDunningPolicy }),
+  proration: Schema.optionalWith(ProrationSettings, { default: () => defaultProrationSettings }),
+  rounding: Schema.optionalWith(Schema.Literal(...RoundingModes), { default: () => "half-even" as const })
+})
+export type BillingSettings = typeof BillingSettings.Type
+export type BillingSettingsInput = typeof BillingSettings.Encoded
+
+const decode = Schema.decodeUnknownEither(BillingSettings, { errors: "all", onExcessProperty: "error" })
+
+/** Decodes billing settings (JSON or code); the first problem is reported with its path. */
+export const decodeBillingSettings = (
+  input: unknown
+): Either.Either<BillingSettings, InvalidBillingSettings> =>
+  Either.mapLeft(decode(input), (error) => {
+    const [issue] = ParseResult.ArrayFormatter.formatErrorSync(error)
+    return new InvalidBillingSettings({
+      field: issue === undefined ? "" : issue.path.join("."),
+      reason: issue?.message ?? "invalid"
+    })
+  })
+
+/** The billing settings of a tenant: `settings.billing`, decoded. */
+export const billingSettingsOf = (tenant: Tenant): Either.Either<BillingSettings, InvalidBillingSettings> =>
+  Either.mapLeft(decodeBillingSettings(tenant.settings.billing), (error) =>
+    error.field === "" && tenant.settings.billing === undefined
+      ? new InvalidBillingSettings({ field: "billing", reason: "the tenant has no billing settings" })
+      : error
+  )
+
+const encode = Schema.encodeSync(BillingSettings)
+
+/** Settings as JSON, for `Tenant.settings.billing` (every encoded field is a JSON value). */
+export const encodeBillingSettings = (settings: BillingSettings): Json => encode(settings) as Json
