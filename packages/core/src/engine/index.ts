@@ -19,3 +19,15 @@ export {
   decodeBillingSettings,
   encodeBillingSettings
 } from "./settings"
+export {
+  type Backoff,
+  defaultBackoff,
+  type JobHandler,
+  type RecurringJob,
+  retryDelay,
+  runWorker,
+  scheduleRecurring,
+  type WorkerOptions,
+  type WorkRound,
+  workOnce
+} from "./worker"
