@@ -4,6 +4,7 @@
  * nothing.
  */
 import { describe, expect, it } from "@effect/vitest"
+import { SqliteStore } from "@ezscale/adapters/store-sqlite"
 import {
   type BillingSettingsInput,
   type Coupon,
@@ -76,13 +77,18 @@ const invoicesOf = (customerId = "cus-1") =>
     Effect.map(store.invoices.listByCustomer("tenant-1", customerId, { limit: 100 }), (page) => page.items)
   )
 
-const testLayer = () => Layer.merge(InMemoryStore.layer, SequentialIds.layer)
-
-const run = <A, E>(effect: Effect.Effect<A, E, Store | Ids>) => Effect.provide(effect, testLayer())
+/** The stores the engine is checked on: the in-memory one and embedded SQLite (a real database). */
+const stores: ReadonlyArray<readonly [string, () => Layer.Layer<Store>]> = [
+  ["in-memory", () => InMemoryStore.layer],
+  ["sqlite", () => Layer.orDie(SqliteStore.layer({ filename: ":memory:" }))]
+]
 
 const lines = (invoice: Invoice) => invoice.lines.map((l) => [l.kind, l.amount, l.tax])
 
-describe("runBilling", () => {
+describe.each(stores)("runBilling on %s", (_, storeLayer) => {
+  const run = <A, E>(effect: Effect.Effect<A, E, Store | Ids>) =>
+    Effect.provide(effect, Layer.merge(storeLayer(), SequentialIds.layer))
+
   it.effect("invoices a subscription once its renewal is within the lead time, for the next period", () =>
     run(
       Effect.gen(function* () {
