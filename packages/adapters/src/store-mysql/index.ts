@@ -26,7 +26,7 @@ import {
   subscriptionRepository,
   tenantRepository
 } from "./repositories/records"
-import { taxRuleRepository } from "./repositories/reference"
+import { exchangeRateRepository, taxRuleRepository } from "./repositories/reference"
 
 export type { MysqlConfig } from "./client"
 export { type MysqlMigrateOptions, migrateMysql, mysqlMigrationsFolder } from "./migrate"
@@ -58,6 +58,7 @@ export const makeMysqlStore = (config: MysqlConfig): Effect.Effect<StoreService,
       jobs: jobRepository(client),
       idempotency: idempotencyRepository(client),
       taxRules: taxRuleRepository(client),
+      exchangeRates: exchangeRateRepository(client),
       withTransaction: client.withTransaction
     }
   })

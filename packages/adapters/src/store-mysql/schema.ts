@@ -410,3 +410,23 @@ export const taxRules = mysqlTable(
     index("tax_rules_position_idx").on(t.tenantId, t.position)
   ]
 )
+
+/** Exchange rates: one per (pair, day); the rate is exact, numerator and denominator in decimal digits. */
+export const exchangeRates = mysqlTable(
+  "exchange_rates",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    fromCurrency: char("from_currency", { length: 3 }).notNull(),
+    toCurrency: char("to_currency", { length: 3 }).notNull(),
+    rateDate: char("rate_date", { length: 10 }).notNull(),
+    rateNum: varchar("rate_num", { length: 64 }).notNull(),
+    rateDen: varchar("rate_den", { length: 64 }).notNull(),
+    source: varchar("source", { length: 64 }).notNull()
+  },
+  (t) => [
+    primaryKey({
+      name: "exchange_rates_pk",
+      columns: [t.tenantId, t.fromCurrency, t.toCurrency, t.rateDate]
+    })
+  ]
+)

@@ -25,7 +25,7 @@ import {
   subscriptionRepository,
   tenantRepository
 } from "./repositories/records"
-import { taxRuleRepository } from "./repositories/reference"
+import { exchangeRateRepository, taxRuleRepository } from "./repositories/reference"
 
 export type { SqliteConfig } from "./client"
 export { migrateSqlite, type SqliteMigrateOptions, sqliteMigrationsFolder } from "./migrate"
@@ -57,6 +57,7 @@ export const makeSqliteStore = (config: SqliteConfig): Effect.Effect<StoreServic
       jobs: jobRepository(client),
       idempotency: idempotencyRepository(client),
       taxRules: taxRuleRepository(client),
+      exchangeRates: exchangeRateRepository(client),
       withTransaction: client.withTransaction
     }
   })

@@ -396,3 +396,23 @@ export const taxRules = sqliteTable(
     index("tax_rules_position_idx").on(t.tenantId, t.position)
   ]
 )
+
+/** Exchange rates: one per (pair, day); the rate is exact, numerator and denominator in decimal digits. */
+export const exchangeRates = sqliteTable(
+  "exchange_rates",
+  {
+    tenantId: text("tenant_id").notNull(),
+    fromCurrency: text("from_currency").notNull(),
+    toCurrency: text("to_currency").notNull(),
+    rateDate: text("rate_date").notNull(),
+    rateNum: text("rate_num").notNull(),
+    rateDen: text("rate_den").notNull(),
+    source: text("source").notNull()
+  },
+  (t) => [
+    primaryKey({
+      name: "exchange_rates_pk",
+      columns: [t.tenantId, t.fromCurrency, t.toCurrency, t.rateDate]
+    })
+  ]
+)

@@ -77,7 +77,9 @@ export const ErrorCodes = {
   ProvisionerError: "PROVISIONER_ERROR",
   MailerError: "MAILER_ERROR",
   DocumentsError: "DOCUMENTS_ERROR",
-  UsageError: "USAGE_ERROR"
+  UsageError: "USAGE_ERROR",
+  // store
+  InvalidExchangeRate: "INVALID_EXCHANGE_RATE"
 } as const satisfies Record<string, string>
 
 export type ErrorTag = keyof typeof ErrorCodes

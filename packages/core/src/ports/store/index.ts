@@ -1,5 +1,11 @@
 export { DuplicateInvoice, InsufficientCredit, StoreError, VersionConflict } from "./errors"
 export {
+  checkExchangeRate,
+  type ExchangeRateRepository,
+  InvalidExchangeRate,
+  MAX_RATE_DIGITS
+} from "./exchange-rates"
+export {
   type ClaimRequest,
   type CouponRedemption,
   defaultMaxAttempts,

@@ -23,6 +23,7 @@
  */
 import { Context, type Effect } from "effect"
 import type { StoreError } from "./errors"
+import type { ExchangeRateRepository } from "./exchange-rates"
 import type {
   CatalogRepository,
   CouponRepository,
@@ -55,6 +56,7 @@ export interface StoreService {
   readonly jobs: JobRepository
   readonly idempotency: IdempotencyRepository
   readonly taxRules: TaxRuleRepository
+  readonly exchangeRates: ExchangeRateRepository
   /** Runs `self` in one transaction: all its writes, or none. */
   readonly withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
 }

@@ -11,6 +11,7 @@ import { describe, layer } from "@effect/vitest"
 import type { Ids, Store } from "@ezscale/core"
 import type { Layer } from "effect"
 import { creditContract } from "./credit"
+import { exchangeRateContract } from "./exchange-rates"
 import { invoiceContract } from "./invoices"
 import { jobContract } from "./jobs"
 import { lookupContract } from "./lookups"
@@ -35,6 +36,7 @@ export const storeContract = (
       jobContract(it)
       lookupContract(it)
       taxRuleContract(it)
+      exchangeRateContract(it)
     })
   })
 }

@@ -7,6 +7,7 @@ import type {
   Coupon,
   CouponRedemption,
   Customer,
+  ExchangeRate,
   Invoice,
   Job,
   Json,
@@ -42,6 +43,8 @@ export interface Tables {
   readonly idempotency: Map<string, Json>
   /** One rule set per tenant, as stored (rates normalized through their percentage strings). */
   readonly taxRules: Map<string, ReadonlyArray<TaxRule>>
+  /** By (tenant, from, to, date). */
+  readonly exchangeRates: Map<string, ExchangeRate>
 }
 
 export interface State {
@@ -68,7 +71,8 @@ export const emptyState = (): State => ({
     sequences: new Map(),
     jobs: new Map(),
     idempotency: new Map(),
-    taxRules: new Map()
+    taxRules: new Map(),
+    exchangeRates: new Map()
   }
 })
 
