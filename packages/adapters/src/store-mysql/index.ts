@@ -20,6 +20,7 @@ import {
   refundRepository
 } from "./repositories/documents"
 import { idempotencyRepository, jobRepository } from "./repositories/jobs"
+import { paymentMethodRepository } from "./repositories/payment-methods"
 import {
   catalogRepository,
   customerRepository,
@@ -59,6 +60,7 @@ export const makeMysqlStore = (config: MysqlConfig): Effect.Effect<StoreService,
       idempotency: idempotencyRepository(client),
       taxRules: taxRuleRepository(client),
       exchangeRates: exchangeRateRepository(client),
+      paymentMethods: paymentMethodRepository(client),
       withTransaction: client.withTransaction
     }
   })

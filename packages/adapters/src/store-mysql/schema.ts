@@ -430,3 +430,41 @@ export const exchangeRates = mysqlTable(
     })
   ]
 )
+
+/** Saved payment methods: the gateway's token, never a card number. The default is a row of its own below. */
+export const paymentMethods = mysqlTable(
+  "payment_methods",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    id: varchar("id", { length: 64 }).notNull(),
+    customerId: varchar("customer_id", { length: 64 }).notNull(),
+    gateway: varchar("gateway", { length: 32 }).notNull(),
+    gatewayCustomerId: varchar("gateway_customer_id", { length: 255 }).notNull(),
+    gatewayMethodId: varchar("gateway_method_id", { length: 255 }).notNull(),
+    kind: varchar("kind", { length: 16 }).notNull(),
+    label: varchar("label", { length: 255 }).notNull(),
+    expiresMonth: int("expires_month"),
+    expiresYear: int("expires_year"),
+    createdAt: instant("created_at").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "payment_methods_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("payment_methods_token_key").on(t.tenantId, t.gateway, t.gatewayMethodId),
+    index("payment_methods_customer_idx").on(t.tenantId, t.customerId, t.gateway, t.id)
+  ]
+)
+
+/**
+ * The default method of each (customer, gateway) that has methods: one row by its primary key, so never
+ * two defaults; the row every change to the pair's methods locks first, so changes to one pair queue up.
+ */
+export const paymentMethodDefaults = mysqlTable(
+  "payment_method_defaults",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    customerId: varchar("customer_id", { length: 64 }).notNull(),
+    gateway: varchar("gateway", { length: 32 }).notNull(),
+    methodId: varchar("method_id", { length: 64 }).notNull()
+  },
+  (t) => [primaryKey({ name: "payment_method_defaults_pk", columns: [t.tenantId, t.customerId, t.gateway] })]
+)

@@ -19,6 +19,7 @@ import {
   refundRepository
 } from "./repositories/documents"
 import { idempotencyRepository, jobRepository } from "./repositories/jobs"
+import { paymentMethodRepository } from "./repositories/payment-methods"
 import {
   catalogRepository,
   customerRepository,
@@ -58,6 +59,7 @@ export const makeSqliteStore = (config: SqliteConfig): Effect.Effect<StoreServic
       idempotency: idempotencyRepository(client),
       taxRules: taxRuleRepository(client),
       exchangeRates: exchangeRateRepository(client),
+      paymentMethods: paymentMethodRepository(client),
       withTransaction: client.withTransaction
     }
   })

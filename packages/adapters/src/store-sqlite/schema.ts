@@ -416,3 +416,41 @@ export const exchangeRates = sqliteTable(
     })
   ]
 )
+
+/** Saved payment methods: the gateway's token, never a card number. The default is a row of its own below. */
+export const paymentMethods = sqliteTable(
+  "payment_methods",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    customerId: text("customer_id").notNull(),
+    gateway: text("gateway").notNull(),
+    gatewayCustomerId: text("gateway_customer_id").notNull(),
+    gatewayMethodId: text("gateway_method_id").notNull(),
+    kind: text("kind").notNull(),
+    label: text("label").notNull(),
+    expiresMonth: integerNumber("expires_month"),
+    expiresYear: integerNumber("expires_year"),
+    createdAt: instant("created_at").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "payment_methods_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("payment_methods_token_key").on(t.tenantId, t.gateway, t.gatewayMethodId),
+    index("payment_methods_customer_idx").on(t.tenantId, t.customerId, t.gateway, t.id)
+  ]
+)
+
+/**
+ * The default method of each (customer, gateway) that has methods: one row by its primary key, so never
+ * two defaults; the row every change to the pair's methods locks first, so changes to one pair queue up.
+ */
+export const paymentMethodDefaults = sqliteTable(
+  "payment_method_defaults",
+  {
+    tenantId: text("tenant_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    gateway: text("gateway").notNull(),
+    methodId: text("method_id").notNull()
+  },
+  (t) => [primaryKey({ name: "payment_method_defaults_pk", columns: [t.tenantId, t.customerId, t.gateway] })]
+)

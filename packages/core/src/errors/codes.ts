@@ -79,7 +79,8 @@ export const ErrorCodes = {
   DocumentsError: "DOCUMENTS_ERROR",
   UsageError: "USAGE_ERROR",
   // store
-  InvalidExchangeRate: "INVALID_EXCHANGE_RATE"
+  InvalidExchangeRate: "INVALID_EXCHANGE_RATE",
+  InvalidPaymentMethod: "INVALID_PAYMENT_METHOD"
 } as const satisfies Record<string, string>
 
 export type ErrorTag = keyof typeof ErrorCodes

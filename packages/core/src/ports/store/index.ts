@@ -6,6 +6,13 @@ export {
   MAX_RATE_DIGITS
 } from "./exchange-rates"
 export {
+  checkPaymentMethod,
+  InvalidPaymentMethod,
+  PaymentMethodKinds,
+  type PaymentMethodRepository,
+  type SavedPaymentMethod
+} from "./payment-methods"
+export {
   type ClaimRequest,
   type CouponRedemption,
   defaultMaxAttempts,

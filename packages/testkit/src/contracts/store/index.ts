@@ -15,6 +15,7 @@ import { exchangeRateContract } from "./exchange-rates"
 import { invoiceContract } from "./invoices"
 import { jobContract } from "./jobs"
 import { lookupContract } from "./lookups"
+import { paymentMethodContract } from "./payment-methods"
 import { recordContract } from "./records"
 import type { StoreCapabilities } from "./support"
 import { taxRuleContract } from "./tax-rules"
@@ -37,6 +38,7 @@ export const storeContract = (
       lookupContract(it)
       taxRuleContract(it)
       exchangeRateContract(it)
+      paymentMethodContract(it)
     })
   })
 }

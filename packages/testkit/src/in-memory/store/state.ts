@@ -16,6 +16,7 @@ import type {
   PageRequest,
   Payment,
   Refund,
+  SavedPaymentMethod,
   StoredCreditNote,
   Subscription,
   TaxRule,
@@ -45,6 +46,8 @@ export interface Tables {
   readonly taxRules: Map<string, ReadonlyArray<TaxRule>>
   /** By (tenant, from, to, date). */
   readonly exchangeRates: Map<string, ExchangeRate>
+  /** Saved methods by (tenant, id), their `isDefault` ignored: the default is `uniques`' pointer. */
+  readonly paymentMethods: Map<string, SavedPaymentMethod>
 }
 
 export interface State {
@@ -72,7 +75,8 @@ export const emptyState = (): State => ({
     jobs: new Map(),
     idempotency: new Map(),
     taxRules: new Map(),
-    exchangeRates: new Map()
+    exchangeRates: new Map(),
+    paymentMethods: new Map()
   }
 })
 

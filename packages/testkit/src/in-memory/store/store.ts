@@ -12,6 +12,7 @@ import { couponRepository, ledgerRepository, sequenceRepository } from "./credit
 import type { Db } from "./db"
 import { creditNoteRepository, invoiceRepository, paymentRepository, refundRepository } from "./documents"
 import { idempotencyRepository, jobRepository } from "./jobs"
+import { paymentMethodRepository } from "./payment-methods"
 import { catalogRepository, customerRepository, subscriptionRepository, tenantRepository } from "./records"
 import { exchangeRateRepository, taxRuleRepository } from "./reference"
 import { cloneState, emptyState, type State } from "./state"
@@ -63,6 +64,7 @@ export const makeInMemoryStore: Effect.Effect<StoreService> = Effect.gen(functio
     idempotency: idempotencyRepository(db),
     taxRules: taxRuleRepository(db),
     exchangeRates: exchangeRateRepository(db),
+    paymentMethods: paymentMethodRepository(db),
     withTransaction
   }
 })
