@@ -20,13 +20,14 @@ import {
   refundRepository
 } from "./repositories/documents"
 import { idempotencyRepository, jobRepository } from "./repositories/jobs"
+import { paymentMethodRepository } from "./repositories/payment-methods"
 import {
   catalogRepository,
   customerRepository,
   subscriptionRepository,
   tenantRepository
 } from "./repositories/records"
-import { taxRuleRepository } from "./repositories/reference"
+import { exchangeRateRepository, taxRuleRepository } from "./repositories/reference"
 
 export type { MysqlConfig } from "./client"
 export { type MysqlMigrateOptions, migrateMysql, mysqlMigrationsFolder } from "./migrate"
@@ -58,6 +59,8 @@ export const makeMysqlStore = (config: MysqlConfig): Effect.Effect<StoreService,
       jobs: jobRepository(client),
       idempotency: idempotencyRepository(client),
       taxRules: taxRuleRepository(client),
+      exchangeRates: exchangeRateRepository(client),
+      paymentMethods: paymentMethodRepository(client),
       withTransaction: client.withTransaction
     }
   })

@@ -410,3 +410,61 @@ export const taxRules = mysqlTable(
     index("tax_rules_position_idx").on(t.tenantId, t.position)
   ]
 )
+
+/** Exchange rates: one per (pair, day); the rate is exact, numerator and denominator in decimal digits. */
+export const exchangeRates = mysqlTable(
+  "exchange_rates",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    fromCurrency: char("from_currency", { length: 3 }).notNull(),
+    toCurrency: char("to_currency", { length: 3 }).notNull(),
+    rateDate: char("rate_date", { length: 10 }).notNull(),
+    rateNum: varchar("rate_num", { length: 64 }).notNull(),
+    rateDen: varchar("rate_den", { length: 64 }).notNull(),
+    source: varchar("source", { length: 64 }).notNull()
+  },
+  (t) => [
+    primaryKey({
+      name: "exchange_rates_pk",
+      columns: [t.tenantId, t.fromCurrency, t.toCurrency, t.rateDate]
+    })
+  ]
+)
+
+/** Saved payment methods: the gateway's token, never a card number. The default is a row of its own below. */
+export const paymentMethods = mysqlTable(
+  "payment_methods",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    id: varchar("id", { length: 64 }).notNull(),
+    customerId: varchar("customer_id", { length: 64 }).notNull(),
+    gateway: varchar("gateway", { length: 32 }).notNull(),
+    gatewayCustomerId: varchar("gateway_customer_id", { length: 255 }).notNull(),
+    gatewayMethodId: varchar("gateway_method_id", { length: 255 }).notNull(),
+    kind: varchar("kind", { length: 16 }).notNull(),
+    label: varchar("label", { length: 255 }).notNull(),
+    expiresMonth: int("expires_month"),
+    expiresYear: int("expires_year"),
+    createdAt: instant("created_at").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "payment_methods_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("payment_methods_token_key").on(t.tenantId, t.gateway, t.gatewayMethodId),
+    index("payment_methods_customer_idx").on(t.tenantId, t.customerId, t.gateway, t.id)
+  ]
+)
+
+/**
+ * The default method of each (customer, gateway) that has methods: one row by its primary key, so never
+ * two defaults; the row every change to the pair's methods locks first, so changes to one pair queue up.
+ */
+export const paymentMethodDefaults = mysqlTable(
+  "payment_method_defaults",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    customerId: varchar("customer_id", { length: 64 }).notNull(),
+    gateway: varchar("gateway", { length: 32 }).notNull(),
+    methodId: varchar("method_id", { length: 64 }).notNull()
+  },
+  (t) => [primaryKey({ name: "payment_method_defaults_pk", columns: [t.tenantId, t.customerId, t.gateway] })]
+)

@@ -1,5 +1,6 @@
-/** Row <-> record mapping for tax rules, identical for both dialects. */
-import type { StoredTaxRule } from "@ezscale/core"
+/** Row <-> record mapping for tax rules and exchange rates, identical for both dialects. */
+import type { CurrencyCode, ExchangeRate, StoredTaxRule } from "@ezscale/core"
+import { bigintFromDriver } from "./integers"
 import { decodeJson, encodeJson } from "./json"
 
 export interface TaxRuleRow {
@@ -45,4 +46,34 @@ export const taxRuleFromRow = (row: TaxRuleRow): StoredTaxRule => ({
   ...(row.productKinds === null
     ? {}
     : { productKinds: decodeJson(row.productKinds) as unknown as NonNullable<StoredTaxRule["productKinds"]> })
+})
+
+export interface ExchangeRateRow {
+  readonly tenantId: string
+  readonly fromCurrency: string
+  readonly toCurrency: string
+  /** `YYYY-MM-DD`: orders like the days. */
+  readonly rateDate: string
+  /** The exact rate's numerator and denominator, in decimal digits. */
+  readonly rateNum: string
+  readonly rateDen: string
+  readonly source: string
+}
+
+export const exchangeRateToRow = (tenantId: string, rate: ExchangeRate): ExchangeRateRow => ({
+  tenantId,
+  fromCurrency: rate.from,
+  toCurrency: rate.to,
+  rateDate: rate.date,
+  rateNum: rate.rate.num.toString(),
+  rateDen: rate.rate.den.toString(),
+  source: rate.source
+})
+
+export const exchangeRateFromRow = (row: ExchangeRateRow): ExchangeRate => ({
+  from: row.fromCurrency as CurrencyCode,
+  to: row.toCurrency as CurrencyCode,
+  rate: { num: bigintFromDriver(row.rateNum), den: bigintFromDriver(row.rateDen) },
+  source: row.source,
+  date: row.rateDate
 })

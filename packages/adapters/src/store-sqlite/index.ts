@@ -19,13 +19,14 @@ import {
   refundRepository
 } from "./repositories/documents"
 import { idempotencyRepository, jobRepository } from "./repositories/jobs"
+import { paymentMethodRepository } from "./repositories/payment-methods"
 import {
   catalogRepository,
   customerRepository,
   subscriptionRepository,
   tenantRepository
 } from "./repositories/records"
-import { taxRuleRepository } from "./repositories/reference"
+import { exchangeRateRepository, taxRuleRepository } from "./repositories/reference"
 
 export type { SqliteConfig } from "./client"
 export { migrateSqlite, type SqliteMigrateOptions, sqliteMigrationsFolder } from "./migrate"
@@ -57,6 +58,8 @@ export const makeSqliteStore = (config: SqliteConfig): Effect.Effect<StoreServic
       jobs: jobRepository(client),
       idempotency: idempotencyRepository(client),
       taxRules: taxRuleRepository(client),
+      exchangeRates: exchangeRateRepository(client),
+      paymentMethods: paymentMethodRepository(client),
       withTransaction: client.withTransaction
     }
   })

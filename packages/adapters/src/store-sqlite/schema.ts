@@ -396,3 +396,61 @@ export const taxRules = sqliteTable(
     index("tax_rules_position_idx").on(t.tenantId, t.position)
   ]
 )
+
+/** Exchange rates: one per (pair, day); the rate is exact, numerator and denominator in decimal digits. */
+export const exchangeRates = sqliteTable(
+  "exchange_rates",
+  {
+    tenantId: text("tenant_id").notNull(),
+    fromCurrency: text("from_currency").notNull(),
+    toCurrency: text("to_currency").notNull(),
+    rateDate: text("rate_date").notNull(),
+    rateNum: text("rate_num").notNull(),
+    rateDen: text("rate_den").notNull(),
+    source: text("source").notNull()
+  },
+  (t) => [
+    primaryKey({
+      name: "exchange_rates_pk",
+      columns: [t.tenantId, t.fromCurrency, t.toCurrency, t.rateDate]
+    })
+  ]
+)
+
+/** Saved payment methods: the gateway's token, never a card number. The default is a row of its own below. */
+export const paymentMethods = sqliteTable(
+  "payment_methods",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    customerId: text("customer_id").notNull(),
+    gateway: text("gateway").notNull(),
+    gatewayCustomerId: text("gateway_customer_id").notNull(),
+    gatewayMethodId: text("gateway_method_id").notNull(),
+    kind: text("kind").notNull(),
+    label: text("label").notNull(),
+    expiresMonth: integerNumber("expires_month"),
+    expiresYear: integerNumber("expires_year"),
+    createdAt: instant("created_at").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "payment_methods_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("payment_methods_token_key").on(t.tenantId, t.gateway, t.gatewayMethodId),
+    index("payment_methods_customer_idx").on(t.tenantId, t.customerId, t.gateway, t.id)
+  ]
+)
+
+/**
+ * The default method of each (customer, gateway) that has methods: one row by its primary key, so never
+ * two defaults; the row every change to the pair's methods locks first, so changes to one pair queue up.
+ */
+export const paymentMethodDefaults = sqliteTable(
+  "payment_method_defaults",
+  {
+    tenantId: text("tenant_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    gateway: text("gateway").notNull(),
+    methodId: text("method_id").notNull()
+  },
+  (t) => [primaryKey({ name: "payment_method_defaults_pk", columns: [t.tenantId, t.customerId, t.gateway] })]
+)

@@ -79,7 +79,10 @@ export const ErrorCodes = {
   ProvisionerError: "PROVISIONER_ERROR",
   MailerError: "MAILER_ERROR",
   DocumentsError: "DOCUMENTS_ERROR",
-  UsageError: "USAGE_ERROR"
+  UsageError: "USAGE_ERROR",
+  // store
+  InvalidExchangeRate: "INVALID_EXCHANGE_RATE",
+  InvalidPaymentMethod: "INVALID_PAYMENT_METHOD"
 } as const satisfies Record<string, string>
 
 export type ErrorTag = keyof typeof ErrorCodes

@@ -13,6 +13,7 @@ import {
   type LedgerEntryInput,
   type Payment,
   pendingSubscription,
+  type SavedPaymentMethod,
   type Subscription,
   type Tenant,
   totalsOf
@@ -176,3 +177,21 @@ export const makeCoupon = (overrides: Partial<Extract<Coupon, { kind: "fixed" }>
   stackable: true,
   ...overrides
 })
+
+/** A Visa card saved at the `stripe` gateway for `cus-1`, not asked to be the default. */
+export const makePaymentMethod = (overrides: Partial<SavedPaymentMethod> = {}): SavedPaymentMethod =>
+  build<SavedPaymentMethod>(
+    {
+      id: "pm-1",
+      customerId: "cus-1",
+      gateway: "stripe",
+      gatewayCustomerId: "cus_Stripe123",
+      gatewayMethodId: "pm_1Visa4242",
+      kind: "card",
+      label: "Visa •••• 4242",
+      expiresAt: { month: 12, year: 2030 },
+      isDefault: false,
+      createdAt: defaultInstant
+    },
+    overrides
+  )

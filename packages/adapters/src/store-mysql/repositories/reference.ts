@@ -1,10 +1,22 @@
-/** Reference data a tenant configures on MySQL / MariaDB: tax rules. */
-import { storableTaxRules, type TaxRuleRepository, taxRuleFromStore } from "@ezscale/core"
-import { asc, eq } from "drizzle-orm"
-import { Effect, Either } from "effect"
-import { taxRuleFromRow, taxRuleToRow } from "../../store-sql/reference"
+/** Reference data a tenant configures on MySQL / MariaDB: tax rules and exchange rates. */
+import {
+  checkExchangeRate,
+  type ExchangeRateRepository,
+  parseIsoDate,
+  storableTaxRules,
+  type TaxRuleRepository,
+  taxRuleFromStore
+} from "@ezscale/core"
+import { and, asc, desc, eq, lte } from "drizzle-orm"
+import { Effect, Either, Option } from "effect"
+import {
+  exchangeRateFromRow,
+  exchangeRateToRow,
+  taxRuleFromRow,
+  taxRuleToRow
+} from "../../store-sql/reference"
 import type { MysqlClient } from "../client"
-import { taxRules } from "../schema"
+import { exchangeRates, taxRules } from "../schema"
 
 export const taxRuleRepository = (client: MysqlClient): TaxRuleRepository => ({
   list: (tenantId) =>
@@ -31,5 +43,47 @@ export const taxRuleRepository = (client: MysqlClient): TaxRuleRepository => ({
           })
         )
       }
+    })
+})
+
+export const exchangeRateRepository = (client: MysqlClient): ExchangeRateRepository => ({
+  put: (tenantId, rate) =>
+    Either.match(checkExchangeRate(rate), {
+      onLeft: Effect.fail,
+      onRight: (valid) =>
+        client.run(
+          { entity: "exchange_rate", key: `${valid.from}/${valid.to}/${valid.date}` },
+          async (db) => {
+            const row = exchangeRateToRow(tenantId, valid)
+            await db
+              .insert(exchangeRates)
+              .values(row)
+              .onDuplicateKeyUpdate({
+                set: { rateNum: row.rateNum, rateDen: row.rateDen, source: row.source }
+              })
+          }
+        )
+    }),
+  latest: (tenantId, from, to, date) =>
+    Either.match(parseIsoDate(date), {
+      onLeft: Effect.fail,
+      onRight: () =>
+        client
+          .run({ entity: "exchange_rate", key: `${from}/${to}/${date}` }, (db) =>
+            db
+              .select()
+              .from(exchangeRates)
+              .where(
+                and(
+                  eq(exchangeRates.tenantId, tenantId),
+                  eq(exchangeRates.fromCurrency, from),
+                  eq(exchangeRates.toCurrency, to),
+                  lte(exchangeRates.rateDate, date)
+                )
+              )
+              .orderBy(desc(exchangeRates.rateDate))
+              .limit(1)
+          )
+          .pipe(Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), exchangeRateFromRow)))
     })
 })

@@ -1,10 +1,22 @@
-/** Reference data a tenant configures on SQLite: tax rules. */
-import { storableTaxRules, type TaxRuleRepository, taxRuleFromStore } from "@ezscale/core"
-import { asc, eq } from "drizzle-orm"
-import { Effect, Either } from "effect"
-import { taxRuleFromRow, taxRuleToRow } from "../../store-sql/reference"
+/** Reference data a tenant configures on SQLite: tax rules and exchange rates. */
+import {
+  checkExchangeRate,
+  type ExchangeRateRepository,
+  parseIsoDate,
+  storableTaxRules,
+  type TaxRuleRepository,
+  taxRuleFromStore
+} from "@ezscale/core"
+import { and, asc, desc, eq, lte } from "drizzle-orm"
+import { Effect, Either, Option } from "effect"
+import {
+  exchangeRateFromRow,
+  exchangeRateToRow,
+  taxRuleFromRow,
+  taxRuleToRow
+} from "../../store-sql/reference"
 import type { SqliteClient } from "../client"
-import { taxRules } from "../schema"
+import { exchangeRates, taxRules } from "../schema"
 
 export const taxRuleRepository = (client: SqliteClient): TaxRuleRepository => ({
   list: (tenantId) =>
@@ -31,5 +43,50 @@ export const taxRuleRepository = (client: SqliteClient): TaxRuleRepository => ({
             }
           })
         )
+    })
+})
+
+export const exchangeRateRepository = (client: SqliteClient): ExchangeRateRepository => ({
+  put: (tenantId, rate) =>
+    Either.match(checkExchangeRate(rate), {
+      onLeft: Effect.fail,
+      onRight: (valid) =>
+        client.run({ entity: "exchange_rate", key: `${valid.from}/${valid.to}/${valid.date}` }, (db) => {
+          const row = exchangeRateToRow(tenantId, valid)
+          db.insert(exchangeRates)
+            .values(row)
+            .onConflictDoUpdate({
+              target: [
+                exchangeRates.tenantId,
+                exchangeRates.fromCurrency,
+                exchangeRates.toCurrency,
+                exchangeRates.rateDate
+              ],
+              set: { rateNum: row.rateNum, rateDen: row.rateDen, source: row.source }
+            })
+            .run()
+        })
+    }),
+  latest: (tenantId, from, to, date) =>
+    Either.match(parseIsoDate(date), {
+      onLeft: Effect.fail,
+      onRight: () =>
+        client.run({ entity: "exchange_rate", key: `${from}/${to}/${date}` }, (db) => {
+          const row = db
+            .select()
+            .from(exchangeRates)
+            .where(
+              and(
+                eq(exchangeRates.tenantId, tenantId),
+                eq(exchangeRates.fromCurrency, from),
+                eq(exchangeRates.toCurrency, to),
+                lte(exchangeRates.rateDate, date)
+              )
+            )
+            .orderBy(desc(exchangeRates.rateDate))
+            .limit(1)
+            .get()
+          return Option.map(Option.fromNullable(row), exchangeRateFromRow)
+        })
     })
 })

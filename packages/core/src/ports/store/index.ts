@@ -1,5 +1,18 @@
 export { DuplicateInvoice, InsufficientCredit, StoreError, VersionConflict } from "./errors"
 export {
+  checkExchangeRate,
+  type ExchangeRateRepository,
+  InvalidExchangeRate,
+  MAX_RATE_DIGITS
+} from "./exchange-rates"
+export {
+  checkPaymentMethod,
+  InvalidPaymentMethod,
+  PaymentMethodKinds,
+  type PaymentMethodRepository,
+  type SavedPaymentMethod
+} from "./payment-methods"
+export {
   type ClaimRequest,
   type CouponRedemption,
   defaultMaxAttempts,

@@ -11,9 +11,11 @@ import { describe, layer } from "@effect/vitest"
 import type { Ids, Store } from "@ezscale/core"
 import type { Layer } from "effect"
 import { creditContract } from "./credit"
+import { exchangeRateContract } from "./exchange-rates"
 import { invoiceContract } from "./invoices"
 import { jobContract } from "./jobs"
 import { lookupContract } from "./lookups"
+import { paymentMethodContract } from "./payment-methods"
 import { recordContract } from "./records"
 import type { StoreCapabilities } from "./support"
 import { taxRuleContract } from "./tax-rules"
@@ -35,6 +37,8 @@ export const storeContract = (
       jobContract(it)
       lookupContract(it)
       taxRuleContract(it)
+      exchangeRateContract(it)
+      paymentMethodContract(it)
     })
   })
 }

@@ -7,6 +7,7 @@ import type {
   Coupon,
   CouponRedemption,
   Customer,
+  ExchangeRate,
   Invoice,
   Job,
   Json,
@@ -15,6 +16,7 @@ import type {
   PageRequest,
   Payment,
   Refund,
+  SavedPaymentMethod,
   StoredCreditNote,
   Subscription,
   TaxRule,
@@ -42,6 +44,10 @@ export interface Tables {
   readonly idempotency: Map<string, Json>
   /** One rule set per tenant, as stored (rates normalized through their percentage strings). */
   readonly taxRules: Map<string, ReadonlyArray<TaxRule>>
+  /** By (tenant, from, to, date). */
+  readonly exchangeRates: Map<string, ExchangeRate>
+  /** Saved methods by (tenant, id), their `isDefault` ignored: the default is `uniques`' pointer. */
+  readonly paymentMethods: Map<string, SavedPaymentMethod>
 }
 
 export interface State {
@@ -68,7 +74,9 @@ export const emptyState = (): State => ({
     sequences: new Map(),
     jobs: new Map(),
     idempotency: new Map(),
-    taxRules: new Map()
+    taxRules: new Map(),
+    exchangeRates: new Map(),
+    paymentMethods: new Map()
   }
 })
 

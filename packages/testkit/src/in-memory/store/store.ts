@@ -12,8 +12,9 @@ import { couponRepository, ledgerRepository, sequenceRepository } from "./credit
 import type { Db } from "./db"
 import { creditNoteRepository, invoiceRepository, paymentRepository, refundRepository } from "./documents"
 import { idempotencyRepository, jobRepository } from "./jobs"
+import { paymentMethodRepository } from "./payment-methods"
 import { catalogRepository, customerRepository, subscriptionRepository, tenantRepository } from "./records"
-import { taxRuleRepository } from "./reference"
+import { exchangeRateRepository, taxRuleRepository } from "./reference"
 import { cloneState, emptyState, type State } from "./state"
 
 export const makeInMemoryStore: Effect.Effect<StoreService> = Effect.gen(function* () {
@@ -62,6 +63,8 @@ export const makeInMemoryStore: Effect.Effect<StoreService> = Effect.gen(functio
     jobs: jobRepository(db),
     idempotency: idempotencyRepository(db),
     taxRules: taxRuleRepository(db),
+    exchangeRates: exchangeRateRepository(db),
+    paymentMethods: paymentMethodRepository(db),
     withTransaction
   }
 })
