@@ -4,6 +4,13 @@ export {
   type BillingRunSummary,
   runBilling
 } from "./billing-run"
+export {
+  type CollectOutcome,
+  type CollectRequest,
+  collectInvoice,
+  collectionKey,
+  reconcileCollection
+} from "./collection"
 export { InvalidBillingSettings } from "./errors"
 export {
   type PlannedRenewal,
