@@ -59,7 +59,29 @@ export const openSqlite = (config: SqliteConfig): Database.Database => {
   // WAL: readers in other processes (a backup, a report) do not block the writer; `synchronous` stays
   // FULL (the default), so a committed payment survives a power cut
   if (config.filename !== ":memory:" && config.filename !== "") connection.pragma("journal_mode = WAL")
+  cacheStatements(connection)
   return connection
+}
+
+/**
+ * drizzle prepares every query it runs; the store runs the same few dozen statements again and again, so
+ * the connection keeps each prepared statement by its SQL text (compiling one costs more than running it).
+ * A reused reader is put back in its default mode first: drizzle switches statements to `raw` for some
+ * reads, and that mode sticks to the statement.
+ */
+const cacheStatements = (connection: Database.Database): void => {
+  const prepare = connection.prepare.bind(connection)
+  const statements = new Map<string, Database.Statement>()
+  connection.prepare = ((source: string) => {
+    const cached = statements.get(source)
+    if (cached !== undefined) {
+      if (cached.reader) cached.raw(false).pluck(false).expand(false)
+      return cached
+    }
+    const statement = prepare(source)
+    statements.set(source, statement)
+    return statement
+  }) as typeof connection.prepare
 }
 
 export const makeSqliteClient = (connection: Database.Database): Effect.Effect<SqliteClient> =>
