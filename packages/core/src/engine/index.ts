@@ -12,6 +12,7 @@ export {
   reconcileCollection
 } from "./collection"
 export { InvalidBillingSettings } from "./errors"
+export { type EngineServices, engineHandlers, StillReconciling } from "./handlers"
 export {
   type PlannedRenewal,
   planRenewal,

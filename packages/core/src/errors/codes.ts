@@ -70,6 +70,7 @@ export const ErrorCodes = {
   InvalidReportPeriod: "INVALID_REPORT_PERIOD",
   // engine
   InvalidBillingSettings: "INVALID_BILLING_SETTINGS",
+  StillReconciling: "STILL_RECONCILING",
   // ports
   StoreError: "STORE_ERROR",
   DuplicateInvoice: "DUPLICATE_INVOICE",

@@ -1,0 +1,66 @@
+/**
+ * The engine's job handlers, by job kind, for `runWorker` / `workOnce`: what the jobs the engine writes
+ * (`billing_run` from the scheduler, `collect` from the billing run, `reconcile` from collection) do.
+ * A handler fails when its job must be tried again later (the worker's backoff), and succeeds when the
+ * job is done, whatever the business outcome (a declined card is done: dunning takes over).
+ */
+import { Effect, Schema } from "effect"
+import type { Ids } from "../ports/ids"
+import type { PaymentGateway } from "../ports/payment-gateway"
+import type { Job } from "../ports/store/records"
+import type { Store } from "../ports/store/store"
+import { runBilling } from "./billing-run"
+import { collectInvoice, reconcileCollection } from "./collection"
+import type { JobHandler } from "./worker"
+
+const CollectPayload = Schema.Struct({
+  invoiceId: Schema.String,
+  attempt: Schema.optionalWith(Schema.Int.pipe(Schema.positive()), { default: () => 1 })
+})
+const ReconcilePayload = Schema.Struct({
+  invoiceId: Schema.String,
+  attempt: Schema.Int.pipe(Schema.positive())
+})
+
+/** The payload of a job the engine wrote is not what it should be: a bug, so the job dies loudly. */
+const payload = <A, I>(schema: Schema.Schema<A, I>, job: Job): Effect.Effect<A> =>
+  Effect.orDie(Schema.decodeUnknown(schema)(job.payload))
+
+/** A reconciliation that is still waiting for the gateway: the job is retried with its backoff. */
+export class StillReconciling extends Schema.TaggedError<StillReconciling>()("StillReconciling", {
+  invoiceId: Schema.String,
+  attempt: Schema.Number
+}) {
+  override get message() {
+    return `The outcome of collection attempt ${this.attempt} of invoice ${this.invoiceId} is not known yet`
+  }
+}
+
+export type EngineServices = Store | Ids | PaymentGateway
+
+/** Handlers for `billing_run`, `collect` and `reconcile`, to give to the worker. */
+export const engineHandlers: { readonly [kind: string]: JobHandler<EngineServices> } = {
+  billing_run: (job) => Effect.asVoid(runBilling({ tenantId: job.tenantId })),
+  collect: (job) =>
+    Effect.flatMap(payload(CollectPayload, job), ({ invoiceId, attempt }) =>
+      Effect.asVoid(collectInvoice({ tenantId: job.tenantId, invoiceId, attempt }))
+    ),
+  reconcile: (job) =>
+    Effect.flatMap(payload(ReconcilePayload, job), ({ invoiceId, attempt }) => {
+      const request = { tenantId: job.tenantId, invoiceId, attempt }
+      return Effect.flatMap(
+        reconcileCollection(request),
+        (outcome): Effect.Effect<void, unknown, EngineServices> => {
+          switch (outcome._tag) {
+            case "Reconciling":
+              return Effect.fail(new StillReconciling({ invoiceId, attempt }))
+            case "Unseen":
+              // The request never reached the gateway: charging with the same key cannot charge twice.
+              return Effect.asVoid(collectInvoice(request))
+            default:
+              return Effect.void
+          }
+        }
+      )
+    })
+}
