@@ -52,3 +52,10 @@ export {
   type TaxRuleRepository,
   taxRuleFromStore
 } from "./tax-rules"
+export type {
+  WebhookDelivery,
+  WebhookEvent,
+  WebhookEventState,
+  WebhookInboxRepository,
+  WebhookReceipt
+} from "./webhook-inbox"
