@@ -8,6 +8,7 @@ export {
 export {
   checkPaymentMethod,
   InvalidPaymentMethod,
+  looksLikeCardNumber,
   PaymentMethodKinds,
   type PaymentMethodRepository,
   type SavedPaymentMethod
