@@ -28,6 +28,7 @@ import {
   tenantRepository
 } from "./repositories/records"
 import { exchangeRateRepository, taxRuleRepository } from "./repositories/reference"
+import { webhookInboxRepository } from "./repositories/webhook-inbox"
 
 export type { MysqlConfig } from "./client"
 export { type MysqlMigrateOptions, migrateMysql, mysqlMigrationsFolder } from "./migrate"
@@ -61,6 +62,7 @@ export const makeMysqlStore = (config: MysqlConfig): Effect.Effect<StoreService,
       taxRules: taxRuleRepository(client),
       exchangeRates: exchangeRateRepository(client),
       paymentMethods: paymentMethodRepository(client),
+      webhookInbox: webhookInboxRepository(client),
       withTransaction: client.withTransaction
     }
   })

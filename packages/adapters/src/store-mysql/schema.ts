@@ -468,3 +468,27 @@ export const paymentMethodDefaults = mysqlTable(
   },
   (t) => [primaryKey({ name: "payment_method_defaults_pk", columns: [t.tenantId, t.customerId, t.gateway] })]
 )
+
+/** Inbound webhooks: one row per (source, event id), processed later by a job. */
+export const webhookEvents = mysqlTable(
+  "webhook_events",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    id: varchar("id", { length: 64 }).notNull(),
+    source: varchar("source", { length: 64 }).notNull(),
+    eventId: varchar("event_id", { length: 255 }).notNull(),
+    type: varchar("type", { length: 255 }).notNull(),
+    payload: mediumtext("payload").notNull(),
+    receivedAt: instant("received_at").notNull(),
+    state: varchar("state", { length: 16 }).notNull(),
+    failures: int("failures").notNull(),
+    lastError: text("last_error"),
+    failedAt: instant("failed_at"),
+    processedAt: instant("processed_at")
+  },
+  (t) => [
+    primaryKey({ name: "webhook_events_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("webhook_events_event_key").on(t.tenantId, t.source, t.eventId),
+    index("webhook_events_pending_idx").on(t.tenantId, t.processedAt, t.id)
+  ]
+)

@@ -27,6 +27,7 @@ import {
   tenantRepository
 } from "./repositories/records"
 import { exchangeRateRepository, taxRuleRepository } from "./repositories/reference"
+import { webhookInboxRepository } from "./repositories/webhook-inbox"
 
 export type { SqliteConfig } from "./client"
 export { migrateSqlite, type SqliteMigrateOptions, sqliteMigrationsFolder } from "./migrate"
@@ -60,6 +61,7 @@ export const makeSqliteStore = (config: SqliteConfig): Effect.Effect<StoreServic
       taxRules: taxRuleRepository(client),
       exchangeRates: exchangeRateRepository(client),
       paymentMethods: paymentMethodRepository(client),
+      webhookInbox: webhookInboxRepository(client),
       withTransaction: client.withTransaction
     }
   })

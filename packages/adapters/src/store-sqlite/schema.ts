@@ -454,3 +454,27 @@ export const paymentMethodDefaults = sqliteTable(
   },
   (t) => [primaryKey({ name: "payment_method_defaults_pk", columns: [t.tenantId, t.customerId, t.gateway] })]
 )
+
+/** Inbound webhooks: one row per (source, event id), processed later by a job. */
+export const webhookEvents = sqliteTable(
+  "webhook_events",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    source: text("source").notNull(),
+    eventId: text("event_id").notNull(),
+    type: text("type").notNull(),
+    payload: text("payload").notNull(),
+    receivedAt: instant("received_at").notNull(),
+    state: text("state").notNull(),
+    failures: integerNumber("failures").notNull(),
+    lastError: text("last_error"),
+    failedAt: instant("failed_at"),
+    processedAt: instant("processed_at")
+  },
+  (t) => [
+    primaryKey({ name: "webhook_events_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("webhook_events_event_key").on(t.tenantId, t.source, t.eventId),
+    index("webhook_events_pending_idx").on(t.tenantId, t.processedAt, t.id)
+  ]
+)

@@ -8,6 +8,7 @@ export {
 export {
   checkPaymentMethod,
   InvalidPaymentMethod,
+  looksLikeCardNumber,
   PaymentMethodKinds,
   type PaymentMethodRepository,
   type SavedPaymentMethod
@@ -52,3 +53,10 @@ export {
   type TaxRuleRepository,
   taxRuleFromStore
 } from "./tax-rules"
+export type {
+  WebhookDelivery,
+  WebhookEvent,
+  WebhookEventState,
+  WebhookInboxRepository,
+  WebhookReceipt
+} from "./webhook-inbox"

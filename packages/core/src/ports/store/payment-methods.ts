@@ -1,8 +1,7 @@
 /**
  * A customer's saved payment methods: what the gateway stored for them (Stripe `pm_...`, a PayPal vault
  * token), with what the customer sees. The store keeps the gateway's token, never a card number: a
- * method whose token, label or gateway customer id holds a run of 13 or more digits (a card number, even
- * with spaces or dashes) is refused.
+ * method whose token, label or gateway customer id holds one ({@link looksLikeCardNumber}) is refused.
  */
 import { Either, Schema } from "effect"
 import type { Instant } from "../../calendar/zone"
@@ -49,13 +48,39 @@ export class InvalidPaymentMethod extends Schema.TaggedError<InvalidPaymentMetho
   }
 }
 
-/** A run of 13+ digits, allowing the spaces and dashes card numbers are written with. */
-const cardNumberLike = /\d(?:[ -]?\d){12,}/
+/** Runs of digits, allowing the single spaces and dashes card numbers are written with. */
+const digitRuns = /\d(?:[ -]?\d)*/g
+
+/** Luhn's checksum, which every card number passes. */
+const luhn = (digits: string): boolean => {
+  let sum = 0
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i])
+    if (i % 2 === 1) {
+      d *= 2
+      if (d > 9) d -= 9
+    }
+    sum += d
+  }
+  return sum % 10 === 0
+}
+
+/**
+ * Whether `value` holds a card number: a run of 13-19 digits (spaces or dashes between them allowed)
+ * starting with a card issuer's digit (1-6) that passes the Luhn check.
+ */
+export const looksLikeCardNumber = (value: string): boolean => {
+  for (const run of value.match(digitRuns) ?? []) {
+    const digits = run.replace(/[ -]/g, "")
+    if (digits.length >= 13 && digits.length <= 19 && /^[1-6]/.test(digits) && luhn(digits)) return true
+  }
+  return false
+}
 
 const text = (value: string, max: number) => value.trim() !== "" && value.length <= max
 
 /**
- * The first reason `method` cannot be saved: something that looks like a card number, an empty or too
+ * The first reason `method` cannot be saved: a card number in it, an empty or too
  * long field (gateway 32 characters, ids, token and label 255), an unknown kind, an impossible expiry.
  */
 export const checkPaymentMethod = (
@@ -67,7 +92,7 @@ export const checkPaymentMethod = (
     ["gatewayCustomerId", method.gatewayCustomerId],
     ["label", method.label]
   ] as const) {
-    if (cardNumberLike.test(value))
+    if (looksLikeCardNumber(value))
       return invalid(`${field} looks like a card number; save the gateway's token`)
   }
   if (!text(method.id, 64) || !text(method.customerId, 64))

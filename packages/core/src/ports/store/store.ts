@@ -41,6 +41,7 @@ import type {
   TenantRepository
 } from "./repositories"
 import type { TaxRuleRepository } from "./tax-rules"
+import type { WebhookInboxRepository } from "./webhook-inbox"
 
 export interface StoreService {
   readonly tenants: TenantRepository
@@ -59,6 +60,7 @@ export interface StoreService {
   readonly taxRules: TaxRuleRepository
   readonly exchangeRates: ExchangeRateRepository
   readonly paymentMethods: PaymentMethodRepository
+  readonly webhookInbox: WebhookInboxRepository
   /** Runs `self` in one transaction: all its writes, or none. */
   readonly withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
 }

@@ -20,6 +20,7 @@ import { recordContract } from "./records"
 import type { StoreCapabilities } from "./support"
 import { taxRuleContract } from "./tax-rules"
 import { transactionContract } from "./transactions"
+import { webhookInboxContract } from "./webhook-inbox"
 
 export type { StoreCapabilities } from "./support"
 
@@ -39,6 +40,7 @@ export const storeContract = (
       taxRuleContract(it)
       exchangeRateContract(it)
       paymentMethodContract(it)
+      webhookInboxContract(it)
     })
   })
 }

@@ -21,7 +21,8 @@ import type {
   Subscription,
   TaxRule,
   Tenant,
-  Versioned
+  Versioned,
+  WebhookEvent
 } from "@ezscale/core"
 import { Effect } from "effect"
 
@@ -48,6 +49,8 @@ export interface Tables {
   readonly exchangeRates: Map<string, ExchangeRate>
   /** Saved methods by (tenant, id), their `isDefault` ignored: the default is `uniques`' pointer. */
   readonly paymentMethods: Map<string, SavedPaymentMethod>
+  /** By (tenant, source, event id). */
+  readonly webhooks: Map<string, WebhookEvent>
 }
 
 export interface State {
@@ -76,7 +79,8 @@ export const emptyState = (): State => ({
     idempotency: new Map(),
     taxRules: new Map(),
     exchangeRates: new Map(),
-    paymentMethods: new Map()
+    paymentMethods: new Map(),
+    webhooks: new Map()
   }
 })
 

@@ -16,6 +16,7 @@ import { paymentMethodRepository } from "./payment-methods"
 import { catalogRepository, customerRepository, subscriptionRepository, tenantRepository } from "./records"
 import { exchangeRateRepository, taxRuleRepository } from "./reference"
 import { cloneState, emptyState, type State } from "./state"
+import { webhookInboxRepository } from "./webhook-inbox"
 
 export const makeInMemoryStore: Effect.Effect<StoreService> = Effect.gen(function* () {
   let state: State = emptyState()
@@ -65,6 +66,7 @@ export const makeInMemoryStore: Effect.Effect<StoreService> = Effect.gen(functio
     taxRules: taxRuleRepository(db),
     exchangeRates: exchangeRateRepository(db),
     paymentMethods: paymentMethodRepository(db),
+    webhookInbox: webhookInboxRepository(db),
     withTransaction
   }
 })
