@@ -12,6 +12,7 @@ import { Effect, Layer, type Scope } from "effect"
 import { type MysqlConfig, makeMysqlClient, openMysqlPool } from "./client"
 import { mysqlStoreError } from "./errors"
 import { migrateMysql } from "./migrate"
+import { auditRepository } from "./repositories/audit"
 import { couponRepository, ledgerRepository, sequenceRepository } from "./repositories/credit"
 import {
   creditNoteRepository,
@@ -63,6 +64,7 @@ export const makeMysqlStore = (config: MysqlConfig): Effect.Effect<StoreService,
       exchangeRates: exchangeRateRepository(client),
       paymentMethods: paymentMethodRepository(client),
       webhookInbox: webhookInboxRepository(client),
+      audit: auditRepository(client),
       withTransaction: client.withTransaction
     }
   })

@@ -492,3 +492,24 @@ export const webhookEvents = mysqlTable(
     index("webhook_events_pending_idx").on(t.tenantId, t.processedAt, t.id)
   ]
 )
+
+/** The audit log: append-only (the store never updates or deletes a row). */
+export const auditEntries = mysqlTable(
+  "audit_entries",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    id: varchar("id", { length: 64 }).notNull(),
+    actorKind: varchar("actor_kind", { length: 16 }).notNull(),
+    actorId: varchar("actor_id", { length: 128 }).notNull(),
+    action: varchar("action", { length: 128 }).notNull(),
+    targetType: varchar("target_type", { length: 64 }).notNull(),
+    targetId: varchar("target_id", { length: 128 }).notNull(),
+    details: mediumtext("details").notNull(),
+    occurredAt: instant("occurred_at").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "audit_entries_pk", columns: [t.tenantId, t.id] }),
+    index("audit_entries_time_idx").on(t.tenantId, t.occurredAt, t.id),
+    index("audit_entries_target_idx").on(t.tenantId, t.targetType, t.targetId, t.occurredAt, t.id)
+  ]
+)

@@ -11,6 +11,7 @@ import { Effect, Layer, type Scope } from "effect"
 import { makeSqliteClient, openSqlite, type SqliteConfig } from "./client"
 import { sqliteStoreError } from "./errors"
 import { migrateSqlite } from "./migrate"
+import { auditRepository } from "./repositories/audit"
 import { couponRepository, ledgerRepository, sequenceRepository } from "./repositories/credit"
 import {
   creditNoteRepository,
@@ -62,6 +63,7 @@ export const makeSqliteStore = (config: SqliteConfig): Effect.Effect<StoreServic
       exchangeRates: exchangeRateRepository(client),
       paymentMethods: paymentMethodRepository(client),
       webhookInbox: webhookInboxRepository(client),
+      audit: auditRepository(client),
       withTransaction: client.withTransaction
     }
   })

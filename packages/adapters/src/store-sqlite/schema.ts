@@ -478,3 +478,24 @@ export const webhookEvents = sqliteTable(
     index("webhook_events_pending_idx").on(t.tenantId, t.processedAt, t.id)
   ]
 )
+
+/** The audit log: append-only (the store never updates or deletes a row). */
+export const auditEntries = sqliteTable(
+  "audit_entries",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    actorKind: text("actor_kind").notNull(),
+    actorId: text("actor_id").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id").notNull(),
+    details: text("details").notNull(),
+    occurredAt: instant("occurred_at").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "audit_entries_pk", columns: [t.tenantId, t.id] }),
+    index("audit_entries_time_idx").on(t.tenantId, t.occurredAt, t.id),
+    index("audit_entries_target_idx").on(t.tenantId, t.targetType, t.targetId, t.occurredAt, t.id)
+  ]
+)

@@ -1,3 +1,4 @@
+export type { AuditActor, AuditEntry, AuditEntryInput, AuditRepository, AuditTarget } from "./audit"
 export { DuplicateInvoice, InsufficientCredit, StoreError, VersionConflict } from "./errors"
 export {
   checkExchangeRate,

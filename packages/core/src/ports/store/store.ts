@@ -22,6 +22,7 @@
  * `withTransaction` pass through unchanged.
  */
 import { Context, type Effect } from "effect"
+import type { AuditRepository } from "./audit"
 import type { StoreError } from "./errors"
 import type { ExchangeRateRepository } from "./exchange-rates"
 import type { PaymentMethodRepository } from "./payment-methods"
@@ -61,6 +62,7 @@ export interface StoreService {
   readonly exchangeRates: ExchangeRateRepository
   readonly paymentMethods: PaymentMethodRepository
   readonly webhookInbox: WebhookInboxRepository
+  readonly audit: AuditRepository
   /** Runs `self` in one transaction: all its writes, or none. */
   readonly withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
 }

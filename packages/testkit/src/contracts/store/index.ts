@@ -10,6 +10,7 @@
 import { describe, layer } from "@effect/vitest"
 import type { Ids, Store } from "@ezscale/core"
 import type { Layer } from "effect"
+import { auditContract } from "./audit"
 import { creditContract } from "./credit"
 import { exchangeRateContract } from "./exchange-rates"
 import { invoiceContract } from "./invoices"
@@ -41,6 +42,7 @@ export const storeContract = (
       exchangeRateContract(it)
       paymentMethodContract(it)
       webhookInboxContract(it)
+      auditContract(it)
     })
   })
 }

@@ -8,6 +8,7 @@
  */
 import { Store, type StoreService } from "@ezscale/core"
 import { Effect, Exit, FiberRef, Layer } from "effect"
+import { auditRepository } from "./audit"
 import { couponRepository, ledgerRepository, sequenceRepository } from "./credit"
 import type { Db } from "./db"
 import { creditNoteRepository, invoiceRepository, paymentRepository, refundRepository } from "./documents"
@@ -67,6 +68,7 @@ export const makeInMemoryStore: Effect.Effect<StoreService> = Effect.gen(functio
     exchangeRates: exchangeRateRepository(db),
     paymentMethods: paymentMethodRepository(db),
     webhookInbox: webhookInboxRepository(db),
+    audit: auditRepository(db),
     withTransaction
   }
 })
