@@ -29,6 +29,7 @@ import {
   tenantRepository
 } from "./repositories/records"
 import { exchangeRateRepository, taxRuleRepository } from "./repositories/reference"
+import { serviceRepository } from "./repositories/services"
 import { webhookInboxRepository } from "./repositories/webhook-inbox"
 
 export type { MysqlConfig } from "./client"
@@ -65,6 +66,7 @@ export const makeMysqlStore = (config: MysqlConfig): Effect.Effect<StoreService,
       paymentMethods: paymentMethodRepository(client),
       webhookInbox: webhookInboxRepository(client),
       audit: auditRepository(client),
+      services: serviceRepository(client),
       withTransaction: client.withTransaction
     }
   })

@@ -513,3 +513,28 @@ export const auditEntries = mysqlTable(
     index("audit_entries_target_idx").on(t.tenantId, t.targetType, t.targetId, t.occurredAt, t.id)
   ]
 )
+
+/** Provisioned services: one per subscription, versioned; credentials only as an encrypted envelope. */
+export const services = mysqlTable(
+  "services",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    id: varchar("id", { length: 64 }).notNull(),
+    subscriptionId: varchar("subscription_id", { length: 64 }).notNull(),
+    customerId: varchar("customer_id", { length: 64 }).notNull(),
+    provisioner: varchar("provisioner", { length: 32 }).notNull(),
+    externalIds: text("external_ids").notNull(),
+    state: varchar("state", { length: 16 }).notNull(),
+    credentialsCiphertext: text("credentials_ciphertext"),
+    credentialsKeyId: varchar("credentials_key_id", { length: 64 }),
+    createdAt: instant("created_at").notNull(),
+    updatedAt: instant("updated_at").notNull(),
+    version: int("version").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "services_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("services_subscription_key").on(t.tenantId, t.subscriptionId),
+    index("services_customer_idx").on(t.tenantId, t.customerId, t.id),
+    index("services_state_idx").on(t.tenantId, t.state, t.id)
+  ]
+)

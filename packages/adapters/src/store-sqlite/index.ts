@@ -28,6 +28,7 @@ import {
   tenantRepository
 } from "./repositories/records"
 import { exchangeRateRepository, taxRuleRepository } from "./repositories/reference"
+import { serviceRepository } from "./repositories/services"
 import { webhookInboxRepository } from "./repositories/webhook-inbox"
 
 export type { SqliteConfig } from "./client"
@@ -64,6 +65,7 @@ export const makeSqliteStore = (config: SqliteConfig): Effect.Effect<StoreServic
       paymentMethods: paymentMethodRepository(client),
       webhookInbox: webhookInboxRepository(client),
       audit: auditRepository(client),
+      services: serviceRepository(client),
       withTransaction: client.withTransaction
     }
   })

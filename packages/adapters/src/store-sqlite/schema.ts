@@ -499,3 +499,28 @@ export const auditEntries = sqliteTable(
     index("audit_entries_target_idx").on(t.tenantId, t.targetType, t.targetId, t.occurredAt, t.id)
   ]
 )
+
+/** Provisioned services: one per subscription, versioned; credentials only as an encrypted envelope. */
+export const services = sqliteTable(
+  "services",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    subscriptionId: text("subscription_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    provisioner: text("provisioner").notNull(),
+    externalIds: text("external_ids").notNull(),
+    state: text("state").notNull(),
+    credentialsCiphertext: text("credentials_ciphertext"),
+    credentialsKeyId: text("credentials_key_id"),
+    createdAt: instant("created_at").notNull(),
+    updatedAt: instant("updated_at").notNull(),
+    version: integerNumber("version").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "services_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("services_subscription_key").on(t.tenantId, t.subscriptionId),
+    index("services_customer_idx").on(t.tenantId, t.customerId, t.id),
+    index("services_state_idx").on(t.tenantId, t.state, t.id)
+  ]
+)

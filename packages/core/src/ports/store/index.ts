@@ -47,6 +47,15 @@ export type {
   SubscriptionRepository,
   TenantRepository
 } from "./repositories"
+export {
+  checkService,
+  type EncryptedSecret,
+  InvalidService,
+  type Service,
+  type ServiceRepository,
+  type ServiceState,
+  ServiceStates
+} from "./services"
 export { Store, type StoreService } from "./store"
 export {
   type StoredTaxRule,

@@ -41,6 +41,7 @@ import type {
   SubscriptionRepository,
   TenantRepository
 } from "./repositories"
+import type { ServiceRepository } from "./services"
 import type { TaxRuleRepository } from "./tax-rules"
 import type { WebhookInboxRepository } from "./webhook-inbox"
 
@@ -63,6 +64,7 @@ export interface StoreService {
   readonly paymentMethods: PaymentMethodRepository
   readonly webhookInbox: WebhookInboxRepository
   readonly audit: AuditRepository
+  readonly services: ServiceRepository
   /** Runs `self` in one transaction: all its writes, or none. */
   readonly withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
 }

@@ -18,6 +18,7 @@ import { jobContract } from "./jobs"
 import { lookupContract } from "./lookups"
 import { paymentMethodContract } from "./payment-methods"
 import { recordContract } from "./records"
+import { serviceContract } from "./services"
 import type { StoreCapabilities } from "./support"
 import { taxRuleContract } from "./tax-rules"
 import { transactionContract } from "./transactions"
@@ -43,6 +44,7 @@ export const storeContract = (
       paymentMethodContract(it)
       webhookInboxContract(it)
       auditContract(it)
+      serviceContract(it)
     })
   })
 }

@@ -18,6 +18,7 @@ import type {
   Payment,
   Refund,
   SavedPaymentMethod,
+  Service,
   StoredCreditNote,
   Subscription,
   TaxRule,
@@ -54,6 +55,7 @@ export interface Tables {
   readonly webhooks: Map<string, WebhookEvent>
   /** Append-only: written once, never replaced. */
   readonly audit: Map<string, AuditEntry>
+  readonly services: Map<string, Versioned<Service>>
 }
 
 export interface State {
@@ -84,7 +86,8 @@ export const emptyState = (): State => ({
     exchangeRates: new Map(),
     paymentMethods: new Map(),
     webhooks: new Map(),
-    audit: new Map()
+    audit: new Map(),
+    services: new Map()
   }
 })
 

@@ -16,6 +16,7 @@ import { idempotencyRepository, jobRepository } from "./jobs"
 import { paymentMethodRepository } from "./payment-methods"
 import { catalogRepository, customerRepository, subscriptionRepository, tenantRepository } from "./records"
 import { exchangeRateRepository, taxRuleRepository } from "./reference"
+import { serviceRepository } from "./services"
 import { cloneState, emptyState, type State } from "./state"
 import { webhookInboxRepository } from "./webhook-inbox"
 
@@ -69,6 +70,7 @@ export const makeInMemoryStore: Effect.Effect<StoreService> = Effect.gen(functio
     paymentMethods: paymentMethodRepository(db),
     webhookInbox: webhookInboxRepository(db),
     audit: auditRepository(db),
+    services: serviceRepository(db),
     withTransaction
   }
 })
