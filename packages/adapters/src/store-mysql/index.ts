@@ -30,6 +30,7 @@ import {
 } from "./repositories/records"
 import { exchangeRateRepository, taxRuleRepository } from "./repositories/reference"
 import { serviceRepository } from "./repositories/services"
+import { usageSampleRepository } from "./repositories/usage-samples"
 import { webhookInboxRepository } from "./repositories/webhook-inbox"
 
 export type { MysqlConfig } from "./client"
@@ -67,6 +68,7 @@ export const makeMysqlStore = (config: MysqlConfig): Effect.Effect<StoreService,
       webhookInbox: webhookInboxRepository(client),
       audit: auditRepository(client),
       services: serviceRepository(client),
+      usageSamples: usageSampleRepository(client),
       withTransaction: client.withTransaction
     }
   })

@@ -538,3 +538,16 @@ export const services = mysqlTable(
     index("services_state_idx").on(t.tenantId, t.state, t.id)
   ]
 )
+
+/** 5-minute usage samples: one row per (service, slot); a repeated slot keeps the larger counts. */
+export const usageSamples = mysqlTable(
+  "usage_samples",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    serviceId: varchar("service_id", { length: 64 }).notNull(),
+    slotAt: instant("slot_at").notNull(),
+    bytesIn: int64("bytes_in").notNull(),
+    bytesOut: int64("bytes_out").notNull()
+  },
+  (t) => [primaryKey({ name: "usage_samples_pk", columns: [t.tenantId, t.serviceId, t.slotAt] })]
+)

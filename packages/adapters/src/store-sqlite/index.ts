@@ -29,6 +29,7 @@ import {
 } from "./repositories/records"
 import { exchangeRateRepository, taxRuleRepository } from "./repositories/reference"
 import { serviceRepository } from "./repositories/services"
+import { usageSampleRepository } from "./repositories/usage-samples"
 import { webhookInboxRepository } from "./repositories/webhook-inbox"
 
 export type { SqliteConfig } from "./client"
@@ -66,6 +67,7 @@ export const makeSqliteStore = (config: SqliteConfig): Effect.Effect<StoreServic
       webhookInbox: webhookInboxRepository(client),
       audit: auditRepository(client),
       services: serviceRepository(client),
+      usageSamples: usageSampleRepository(client),
       withTransaction: client.withTransaction
     }
   })

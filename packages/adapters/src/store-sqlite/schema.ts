@@ -524,3 +524,16 @@ export const services = sqliteTable(
     index("services_state_idx").on(t.tenantId, t.state, t.id)
   ]
 )
+
+/** 5-minute usage samples: one row per (service, slot); a repeated slot keeps the larger counts. */
+export const usageSamples = sqliteTable(
+  "usage_samples",
+  {
+    tenantId: text("tenant_id").notNull(),
+    serviceId: text("service_id").notNull(),
+    slotAt: instant("slot_at").notNull(),
+    bytesIn: int64("bytes_in").notNull(),
+    bytesOut: int64("bytes_out").notNull()
+  },
+  (t) => [primaryKey({ name: "usage_samples_pk", columns: [t.tenantId, t.serviceId, t.slotAt] })]
+)

@@ -81,7 +81,8 @@ export const ErrorCodes = {
   // store
   InvalidExchangeRate: "INVALID_EXCHANGE_RATE",
   InvalidPaymentMethod: "INVALID_PAYMENT_METHOD",
-  InvalidService: "INVALID_SERVICE"
+  InvalidService: "INVALID_SERVICE",
+  InvalidUsageSample: "INVALID_USAGE_SAMPLE"
 } as const satisfies Record<string, string>
 
 export type ErrorTag = keyof typeof ErrorCodes

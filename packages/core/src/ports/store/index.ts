@@ -63,6 +63,13 @@ export {
   type TaxRuleRepository,
   taxRuleFromStore
 } from "./tax-rules"
+export {
+  checkUsageSamples,
+  InvalidUsageSample,
+  MAX_SAMPLE_BYTES,
+  mergeUsageSamples,
+  type UsageSampleRepository
+} from "./usage-samples"
 export type {
   WebhookDelivery,
   WebhookEvent,

@@ -43,6 +43,7 @@ import type {
 } from "./repositories"
 import type { ServiceRepository } from "./services"
 import type { TaxRuleRepository } from "./tax-rules"
+import type { UsageSampleRepository } from "./usage-samples"
 import type { WebhookInboxRepository } from "./webhook-inbox"
 
 export interface StoreService {
@@ -65,6 +66,7 @@ export interface StoreService {
   readonly webhookInbox: WebhookInboxRepository
   readonly audit: AuditRepository
   readonly services: ServiceRepository
+  readonly usageSamples: UsageSampleRepository
   /** Runs `self` in one transaction: all its writes, or none. */
   readonly withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
 }

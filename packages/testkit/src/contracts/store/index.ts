@@ -22,6 +22,7 @@ import { serviceContract } from "./services"
 import type { StoreCapabilities } from "./support"
 import { taxRuleContract } from "./tax-rules"
 import { transactionContract } from "./transactions"
+import { usageSampleContract } from "./usage-samples"
 import { webhookInboxContract } from "./webhook-inbox"
 
 export type { StoreCapabilities } from "./support"
@@ -45,6 +46,7 @@ export const storeContract = (
       webhookInboxContract(it)
       auditContract(it)
       serviceContract(it)
+      usageSampleContract(it)
     })
   })
 }

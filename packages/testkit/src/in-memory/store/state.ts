@@ -23,6 +23,7 @@ import type {
   Subscription,
   TaxRule,
   Tenant,
+  UsageSample,
   Versioned,
   WebhookEvent
 } from "@ezscale/core"
@@ -56,6 +57,8 @@ export interface Tables {
   /** Append-only: written once, never replaced. */
   readonly audit: Map<string, AuditEntry>
   readonly services: Map<string, Versioned<Service>>
+  /** By (tenant, service, slot start). */
+  readonly usageSamples: Map<string, UsageSample>
 }
 
 export interface State {
@@ -87,7 +90,8 @@ export const emptyState = (): State => ({
     paymentMethods: new Map(),
     webhooks: new Map(),
     audit: new Map(),
-    services: new Map()
+    services: new Map(),
+    usageSamples: new Map()
   }
 })
 

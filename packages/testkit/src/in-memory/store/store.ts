@@ -18,6 +18,7 @@ import { catalogRepository, customerRepository, subscriptionRepository, tenantRe
 import { exchangeRateRepository, taxRuleRepository } from "./reference"
 import { serviceRepository } from "./services"
 import { cloneState, emptyState, type State } from "./state"
+import { usageSampleRepository } from "./usage-samples"
 import { webhookInboxRepository } from "./webhook-inbox"
 
 export const makeInMemoryStore: Effect.Effect<StoreService> = Effect.gen(function* () {
@@ -71,6 +72,7 @@ export const makeInMemoryStore: Effect.Effect<StoreService> = Effect.gen(functio
     webhookInbox: webhookInboxRepository(db),
     audit: auditRepository(db),
     services: serviceRepository(db),
+    usageSamples: usageSampleRepository(db),
     withTransaction
   }
 })
