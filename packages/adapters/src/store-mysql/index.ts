@@ -12,6 +12,7 @@ import { Effect, Layer, type Scope } from "effect"
 import { type MysqlConfig, makeMysqlClient, openMysqlPool } from "./client"
 import { mysqlStoreError } from "./errors"
 import { migrateMysql } from "./migrate"
+import { auditRepository } from "./repositories/audit"
 import { couponRepository, ledgerRepository, sequenceRepository } from "./repositories/credit"
 import {
   creditNoteRepository,
@@ -28,6 +29,8 @@ import {
   tenantRepository
 } from "./repositories/records"
 import { exchangeRateRepository, taxRuleRepository } from "./repositories/reference"
+import { serviceRepository } from "./repositories/services"
+import { usageSampleRepository } from "./repositories/usage-samples"
 import { webhookInboxRepository } from "./repositories/webhook-inbox"
 
 export type { MysqlConfig } from "./client"
@@ -63,6 +66,9 @@ export const makeMysqlStore = (config: MysqlConfig): Effect.Effect<StoreService,
       exchangeRates: exchangeRateRepository(client),
       paymentMethods: paymentMethodRepository(client),
       webhookInbox: webhookInboxRepository(client),
+      audit: auditRepository(client),
+      services: serviceRepository(client),
+      usageSamples: usageSampleRepository(client),
       withTransaction: client.withTransaction
     }
   })

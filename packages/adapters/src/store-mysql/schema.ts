@@ -492,3 +492,62 @@ export const webhookEvents = mysqlTable(
     index("webhook_events_pending_idx").on(t.tenantId, t.processedAt, t.id)
   ]
 )
+
+/** The audit log: append-only (the store never updates or deletes a row). */
+export const auditEntries = mysqlTable(
+  "audit_entries",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    id: varchar("id", { length: 64 }).notNull(),
+    actorKind: varchar("actor_kind", { length: 16 }).notNull(),
+    actorId: varchar("actor_id", { length: 128 }).notNull(),
+    action: varchar("action", { length: 128 }).notNull(),
+    targetType: varchar("target_type", { length: 64 }).notNull(),
+    targetId: varchar("target_id", { length: 128 }).notNull(),
+    details: mediumtext("details").notNull(),
+    occurredAt: instant("occurred_at").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "audit_entries_pk", columns: [t.tenantId, t.id] }),
+    index("audit_entries_time_idx").on(t.tenantId, t.occurredAt, t.id),
+    index("audit_entries_target_idx").on(t.tenantId, t.targetType, t.targetId, t.occurredAt, t.id)
+  ]
+)
+
+/** Provisioned services: one per subscription, versioned; credentials only as an encrypted envelope. */
+export const services = mysqlTable(
+  "services",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    id: varchar("id", { length: 64 }).notNull(),
+    subscriptionId: varchar("subscription_id", { length: 64 }).notNull(),
+    customerId: varchar("customer_id", { length: 64 }).notNull(),
+    provisioner: varchar("provisioner", { length: 32 }).notNull(),
+    externalIds: text("external_ids").notNull(),
+    state: varchar("state", { length: 16 }).notNull(),
+    credentialsCiphertext: text("credentials_ciphertext"),
+    credentialsKeyId: varchar("credentials_key_id", { length: 64 }),
+    createdAt: instant("created_at").notNull(),
+    updatedAt: instant("updated_at").notNull(),
+    version: int("version").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "services_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("services_subscription_key").on(t.tenantId, t.subscriptionId),
+    index("services_customer_idx").on(t.tenantId, t.customerId, t.id),
+    index("services_state_idx").on(t.tenantId, t.state, t.id)
+  ]
+)
+
+/** 5-minute usage samples: one row per (service, slot); a repeated slot keeps the larger counts. */
+export const usageSamples = mysqlTable(
+  "usage_samples",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    serviceId: varchar("service_id", { length: 64 }).notNull(),
+    slotAt: instant("slot_at").notNull(),
+    bytesIn: int64("bytes_in").notNull(),
+    bytesOut: int64("bytes_out").notNull()
+  },
+  (t) => [primaryKey({ name: "usage_samples_pk", columns: [t.tenantId, t.serviceId, t.slotAt] })]
+)

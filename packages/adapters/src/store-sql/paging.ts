@@ -49,3 +49,31 @@ export const parseRenewalCursor = (cursor: string): Effect.Effect<RenewalCursor,
         })
       )
 }
+
+/** A position in a listing ordered by (an instant, id): `<instant>:<id>`. */
+export interface InstantCursor {
+  readonly at: number
+  readonly id: string
+}
+
+export const instantCursor = (at: number, id: string): string => `${at}:${id}`
+
+/** The position an instant cursor names; `StoreError` for a cursor this store did not write. */
+export const parseInstantCursor = (
+  cursor: string,
+  entity: string
+): Effect.Effect<InstantCursor, StoreError> => {
+  const colon = cursor.indexOf(":")
+  const at = Number(cursor.slice(0, colon))
+  return colon > 0 && Number.isSafeInteger(at)
+    ? Effect.succeed({ at, id: cursor.slice(colon + 1) })
+    : Effect.fail(
+        new StoreError({
+          reason: "Unknown",
+          retryable: false,
+          entity,
+          key: cursor,
+          detail: "malformed page cursor"
+        })
+      )
+}

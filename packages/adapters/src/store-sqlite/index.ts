@@ -11,6 +11,7 @@ import { Effect, Layer, type Scope } from "effect"
 import { makeSqliteClient, openSqlite, type SqliteConfig } from "./client"
 import { sqliteStoreError } from "./errors"
 import { migrateSqlite } from "./migrate"
+import { auditRepository } from "./repositories/audit"
 import { couponRepository, ledgerRepository, sequenceRepository } from "./repositories/credit"
 import {
   creditNoteRepository,
@@ -27,6 +28,8 @@ import {
   tenantRepository
 } from "./repositories/records"
 import { exchangeRateRepository, taxRuleRepository } from "./repositories/reference"
+import { serviceRepository } from "./repositories/services"
+import { usageSampleRepository } from "./repositories/usage-samples"
 import { webhookInboxRepository } from "./repositories/webhook-inbox"
 
 export type { SqliteConfig } from "./client"
@@ -62,6 +65,9 @@ export const makeSqliteStore = (config: SqliteConfig): Effect.Effect<StoreServic
       exchangeRates: exchangeRateRepository(client),
       paymentMethods: paymentMethodRepository(client),
       webhookInbox: webhookInboxRepository(client),
+      audit: auditRepository(client),
+      services: serviceRepository(client),
+      usageSamples: usageSampleRepository(client),
       withTransaction: client.withTransaction
     }
   })

@@ -478,3 +478,62 @@ export const webhookEvents = sqliteTable(
     index("webhook_events_pending_idx").on(t.tenantId, t.processedAt, t.id)
   ]
 )
+
+/** The audit log: append-only (the store never updates or deletes a row). */
+export const auditEntries = sqliteTable(
+  "audit_entries",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    actorKind: text("actor_kind").notNull(),
+    actorId: text("actor_id").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id").notNull(),
+    details: text("details").notNull(),
+    occurredAt: instant("occurred_at").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "audit_entries_pk", columns: [t.tenantId, t.id] }),
+    index("audit_entries_time_idx").on(t.tenantId, t.occurredAt, t.id),
+    index("audit_entries_target_idx").on(t.tenantId, t.targetType, t.targetId, t.occurredAt, t.id)
+  ]
+)
+
+/** Provisioned services: one per subscription, versioned; credentials only as an encrypted envelope. */
+export const services = sqliteTable(
+  "services",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    subscriptionId: text("subscription_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    provisioner: text("provisioner").notNull(),
+    externalIds: text("external_ids").notNull(),
+    state: text("state").notNull(),
+    credentialsCiphertext: text("credentials_ciphertext"),
+    credentialsKeyId: text("credentials_key_id"),
+    createdAt: instant("created_at").notNull(),
+    updatedAt: instant("updated_at").notNull(),
+    version: integerNumber("version").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "services_pk", columns: [t.tenantId, t.id] }),
+    uniqueIndex("services_subscription_key").on(t.tenantId, t.subscriptionId),
+    index("services_customer_idx").on(t.tenantId, t.customerId, t.id),
+    index("services_state_idx").on(t.tenantId, t.state, t.id)
+  ]
+)
+
+/** 5-minute usage samples: one row per (service, slot); a repeated slot keeps the larger counts. */
+export const usageSamples = sqliteTable(
+  "usage_samples",
+  {
+    tenantId: text("tenant_id").notNull(),
+    serviceId: text("service_id").notNull(),
+    slotAt: instant("slot_at").notNull(),
+    bytesIn: int64("bytes_in").notNull(),
+    bytesOut: int64("bytes_out").notNull()
+  },
+  (t) => [primaryKey({ name: "usage_samples_pk", columns: [t.tenantId, t.serviceId, t.slotAt] })]
+)

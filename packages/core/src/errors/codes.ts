@@ -83,7 +83,9 @@ export const ErrorCodes = {
   UsageError: "USAGE_ERROR",
   // store
   InvalidExchangeRate: "INVALID_EXCHANGE_RATE",
-  InvalidPaymentMethod: "INVALID_PAYMENT_METHOD"
+  InvalidPaymentMethod: "INVALID_PAYMENT_METHOD",
+  InvalidService: "INVALID_SERVICE",
+  InvalidUsageSample: "INVALID_USAGE_SAMPLE"
 } as const satisfies Record<string, string>
 
 export type ErrorTag = keyof typeof ErrorCodes

@@ -14,6 +14,7 @@ import {
   type Payment,
   pendingSubscription,
   type SavedPaymentMethod,
+  type Service,
   type Subscription,
   type Tenant,
   totalsOf
@@ -192,6 +193,27 @@ export const makePaymentMethod = (overrides: Partial<SavedPaymentMethod> = {}): 
       expiresAt: { month: 12, year: 2030 },
       isDefault: false,
       createdAt: defaultInstant
+    },
+    overrides
+  )
+
+/** An active VirtFusion VPS for `sub-1`, with encrypted credentials (an opaque base64 envelope). */
+export const makeService = (overrides: Partial<Service> = {}): Service =>
+  build<Service>(
+    {
+      id: "svc-1",
+      tenantId: "tenant-1",
+      subscriptionId: "sub-1",
+      customerId: "cus-1",
+      provisioner: "virtfusion",
+      externalIds: { serverId: 4711, userId: "vf-user-12", hypervisor: { id: 3, name: "fra-1" } },
+      state: "active",
+      credentials: {
+        ciphertext: "CzBVep/E6Q4zWH2ix+wRNluApcrvFDleg6jN8hc8YYar0PUaP2SJrtP4HUJn",
+        keyId: "key-2026-01"
+      },
+      createdAt: defaultInstant,
+      updatedAt: defaultInstant
     },
     overrides
   )

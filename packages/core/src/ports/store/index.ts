@@ -1,3 +1,4 @@
+export type { AuditActor, AuditEntry, AuditEntryInput, AuditRepository, AuditTarget } from "./audit"
 export { DuplicateInvoice, InsufficientCredit, StoreError, VersionConflict } from "./errors"
 export {
   checkExchangeRate,
@@ -46,6 +47,15 @@ export type {
   SubscriptionRepository,
   TenantRepository
 } from "./repositories"
+export {
+  checkService,
+  type EncryptedSecret,
+  InvalidService,
+  type Service,
+  type ServiceRepository,
+  type ServiceState,
+  ServiceStates
+} from "./services"
 export { Store, type StoreService } from "./store"
 export {
   type StoredTaxRule,
@@ -53,6 +63,13 @@ export {
   type TaxRuleRepository,
   taxRuleFromStore
 } from "./tax-rules"
+export {
+  checkUsageSamples,
+  InvalidUsageSample,
+  MAX_SAMPLE_BYTES,
+  mergeUsageSamples,
+  type UsageSampleRepository
+} from "./usage-samples"
 export type {
   WebhookDelivery,
   WebhookEvent,

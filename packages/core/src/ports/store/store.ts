@@ -22,6 +22,7 @@
  * `withTransaction` pass through unchanged.
  */
 import { Context, type Effect } from "effect"
+import type { AuditRepository } from "./audit"
 import type { StoreError } from "./errors"
 import type { ExchangeRateRepository } from "./exchange-rates"
 import type { PaymentMethodRepository } from "./payment-methods"
@@ -40,7 +41,9 @@ import type {
   SubscriptionRepository,
   TenantRepository
 } from "./repositories"
+import type { ServiceRepository } from "./services"
 import type { TaxRuleRepository } from "./tax-rules"
+import type { UsageSampleRepository } from "./usage-samples"
 import type { WebhookInboxRepository } from "./webhook-inbox"
 
 export interface StoreService {
@@ -61,6 +64,9 @@ export interface StoreService {
   readonly exchangeRates: ExchangeRateRepository
   readonly paymentMethods: PaymentMethodRepository
   readonly webhookInbox: WebhookInboxRepository
+  readonly audit: AuditRepository
+  readonly services: ServiceRepository
+  readonly usageSamples: UsageSampleRepository
   /** Runs `self` in one transaction: all its writes, or none. */
   readonly withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
 }

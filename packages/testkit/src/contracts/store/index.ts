@@ -10,6 +10,7 @@
 import { describe, layer } from "@effect/vitest"
 import type { Ids, Store } from "@ezscale/core"
 import type { Layer } from "effect"
+import { auditContract } from "./audit"
 import { creditContract } from "./credit"
 import { exchangeRateContract } from "./exchange-rates"
 import { invoiceContract } from "./invoices"
@@ -17,9 +18,11 @@ import { jobContract } from "./jobs"
 import { lookupContract } from "./lookups"
 import { paymentMethodContract } from "./payment-methods"
 import { recordContract } from "./records"
+import { serviceContract } from "./services"
 import type { StoreCapabilities } from "./support"
 import { taxRuleContract } from "./tax-rules"
 import { transactionContract } from "./transactions"
+import { usageSampleContract } from "./usage-samples"
 import { webhookInboxContract } from "./webhook-inbox"
 
 export type { StoreCapabilities } from "./support"
@@ -41,6 +44,9 @@ export const storeContract = (
       exchangeRateContract(it)
       paymentMethodContract(it)
       webhookInboxContract(it)
+      auditContract(it)
+      serviceContract(it)
+      usageSampleContract(it)
     })
   })
 }

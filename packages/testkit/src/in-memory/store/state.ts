@@ -3,6 +3,7 @@
  * savepoint and put back on rollback. Rows are immutable values: a write replaces, never mutates.
  */
 import type {
+  AuditEntry,
   Catalog,
   Coupon,
   CouponRedemption,
@@ -17,10 +18,12 @@ import type {
   Payment,
   Refund,
   SavedPaymentMethod,
+  Service,
   StoredCreditNote,
   Subscription,
   TaxRule,
   Tenant,
+  UsageSample,
   Versioned,
   WebhookEvent
 } from "@ezscale/core"
@@ -51,6 +54,11 @@ export interface Tables {
   readonly paymentMethods: Map<string, SavedPaymentMethod>
   /** By (tenant, source, event id). */
   readonly webhooks: Map<string, WebhookEvent>
+  /** Append-only: written once, never replaced. */
+  readonly audit: Map<string, AuditEntry>
+  readonly services: Map<string, Versioned<Service>>
+  /** By (tenant, service, slot start). */
+  readonly usageSamples: Map<string, UsageSample>
 }
 
 export interface State {
@@ -80,7 +88,10 @@ export const emptyState = (): State => ({
     taxRules: new Map(),
     exchangeRates: new Map(),
     paymentMethods: new Map(),
-    webhooks: new Map()
+    webhooks: new Map(),
+    audit: new Map(),
+    services: new Map(),
+    usageSamples: new Map()
   }
 })
 
@@ -127,6 +138,29 @@ export const paginate = <A>(
     .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
   const after = page.after
   const rest = after === undefined ? sorted : sorted.filter(({ k }) => k > after)
+  const items = rest.slice(0, page.limit)
+  const last = items[items.length - 1]
+  return Effect.succeed(
+    rest.length > page.limit && last !== undefined
+      ? { items: items.map(({ row }) => row), next: last.k }
+      : { items: items.map(({ row }) => row) }
+  )
+}
+
+/** A page of rows sorted by `sortKey` descending (unique), after the cursor `page.after`. */
+export const paginateDescending = <A>(
+  rows: ReadonlyArray<A>,
+  sortKey: (row: A) => string,
+  page: PageRequest
+): Effect.Effect<Page<A>> => {
+  if (!Number.isInteger(page.limit) || page.limit < 1) {
+    return Effect.dieMessage(`page limit must be a whole number >= 1, got ${page.limit}`)
+  }
+  const sorted = rows
+    .map((row) => ({ row, k: sortKey(row) }))
+    .sort((a, b) => (a.k > b.k ? -1 : a.k < b.k ? 1 : 0))
+  const after = page.after
+  const rest = after === undefined ? sorted : sorted.filter(({ k }) => k < after)
   const items = rest.slice(0, page.limit)
   const last = items[items.length - 1]
   return Effect.succeed(

@@ -8,6 +8,7 @@
  */
 import { Store, type StoreService } from "@ezscale/core"
 import { Effect, Exit, FiberRef, Layer } from "effect"
+import { auditRepository } from "./audit"
 import { couponRepository, ledgerRepository, sequenceRepository } from "./credit"
 import type { Db } from "./db"
 import { creditNoteRepository, invoiceRepository, paymentRepository, refundRepository } from "./documents"
@@ -15,7 +16,9 @@ import { idempotencyRepository, jobRepository } from "./jobs"
 import { paymentMethodRepository } from "./payment-methods"
 import { catalogRepository, customerRepository, subscriptionRepository, tenantRepository } from "./records"
 import { exchangeRateRepository, taxRuleRepository } from "./reference"
+import { serviceRepository } from "./services"
 import { cloneState, emptyState, type State } from "./state"
+import { usageSampleRepository } from "./usage-samples"
 import { webhookInboxRepository } from "./webhook-inbox"
 
 export const makeInMemoryStore: Effect.Effect<StoreService> = Effect.gen(function* () {
@@ -67,6 +70,9 @@ export const makeInMemoryStore: Effect.Effect<StoreService> = Effect.gen(functio
     exchangeRates: exchangeRateRepository(db),
     paymentMethods: paymentMethodRepository(db),
     webhookInbox: webhookInboxRepository(db),
+    audit: auditRepository(db),
+    services: serviceRepository(db),
+    usageSamples: usageSampleRepository(db),
     withTransaction
   }
 })
