@@ -49,3 +49,26 @@ export const parseRenewalCursor = (cursor: string): Effect.Effect<RenewalCursor,
         })
       )
 }
+
+/** The cursor of a listing ordered by (an instant, id), such as open invoices by due date. */
+export const instantCursor = (at: number, id: string): string => `${at}:${id}`
+
+/** The position an {@link instantCursor} names; `StoreError` for a cursor this store did not write. */
+export const parseInstantCursor = (
+  cursor: string,
+  entity: string
+): Effect.Effect<{ readonly at: number; readonly id: string }, StoreError> => {
+  const colon = cursor.indexOf(":")
+  const at = Number(cursor.slice(0, colon))
+  return colon > 0 && Number.isSafeInteger(at)
+    ? Effect.succeed({ at, id: cursor.slice(colon + 1) })
+    : Effect.fail(
+        new StoreError({
+          reason: "Unknown",
+          retryable: false,
+          entity,
+          key: cursor,
+          detail: "malformed page cursor"
+        })
+      )
+}
