@@ -8,7 +8,7 @@ import {
   type RefundRepository,
   StoreError
 } from "@ezscale/core"
-import { and, asc, eq, gt, inArray } from "drizzle-orm"
+import { and, asc, eq, gt, inArray, lt, or, type SQL } from "drizzle-orm"
 import { Effect, Option } from "effect"
 import {
   creditNoteFromRows,
@@ -26,7 +26,7 @@ import {
   sameRenewalKey
 } from "../../store-sql/documents"
 import { groupBy } from "../../store-sql/group"
-import { checkLimit, pageOf } from "../../store-sql/paging"
+import { checkLimit, instantCursor, pageOf, parseInstantCursor } from "../../store-sql/paging"
 import { sameTenant } from "../../store-sql/tenant"
 import type { SqliteClient, SqliteDb } from "../client"
 import { creditNoteLines, creditNotes, invoiceLines, invoices, payments, refunds } from "../schema"
@@ -190,6 +190,38 @@ export const invoiceRepository = (client: SqliteClient): InvoiceRepository => ({
         return { ...page_, items: withLines(db, tenantId, page_.items) }
       })
     ),
+  listOpen: (tenantId, dueBefore, page) =>
+    Effect.gen(function* () {
+      yield* checkLimit(page)
+      const after = page.after === undefined ? undefined : yield* parseInstantCursor(page.after, "invoice")
+      const afterCursor: SQL | undefined =
+        after === undefined
+          ? undefined
+          : or(gt(invoices.dueAt, after.at), and(eq(invoices.dueAt, after.at), gt(invoices.id, after.id)))
+      return yield* client.run({ entity: "invoice" }, (db) => {
+        const rows = db
+          .select()
+          .from(invoices)
+          .where(
+            and(
+              eq(invoices.tenantId, tenantId),
+              eq(invoices.status, "open"),
+              lt(invoices.dueAt, dueBefore),
+              afterCursor
+            )
+          )
+          .orderBy(asc(invoices.dueAt), asc(invoices.id))
+          .limit(page.limit + 1)
+          .all()
+        const page_ = pageOf(
+          rows,
+          page.limit,
+          (row) => row,
+          (row) => instantCursor(row.dueAt, row.id)
+        )
+        return { ...page_, items: withLines(db, tenantId, page_.items) }
+      })
+    }),
   findByPeriod: (tenantId, subscriptionId, period, kind) =>
     renewalKeyKinds.includes(kind)
       ? client.run({ entity: "invoice", key: subscriptionId }, (db) => {

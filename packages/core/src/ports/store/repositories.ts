@@ -103,6 +103,11 @@ export interface InvoiceRepository {
   readonly update: (tenantId: string, invoice: Invoice) => Op<void>
   /** Ordered by id. */
   readonly listByCustomer: (tenantId: string, customerId: string, page: PageRequest) => Op<Page<Invoice>>
+  /**
+   * Open invoices due strictly before `dueBefore`, ordered by (`dueAt`, id): what the dunning run walks
+   * (overdue ones, and those close enough to their due date for a reminder).
+   */
+  readonly listOpen: (tenantId: string, dueBefore: Instant, page: PageRequest) => Op<Page<Invoice>>
   /** The invoice holding the renewal key, if any. */
   readonly findByPeriod: (
     tenantId: string,

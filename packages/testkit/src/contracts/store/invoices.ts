@@ -72,6 +72,53 @@ export const invoiceContract = (it: StoreIt) => {
         })
     )
 
+    it.effect("list the open invoices due before an instant, by due date then id, page by page", () =>
+      Effect.gen(function* () {
+        const { store, tenantId, otherTenantId, id } = yield* fresh
+        const day = 86_400_000
+        const due = Date.UTC(2026, 2, 1)
+        const make = (dueAt: number, status: "open" | "paid" | "void" | "draft" = "open") =>
+          Effect.gen(function* () {
+            const invoice = makeInvoice({
+              id: yield* id("inv"),
+              tenantId,
+              kind: "manual",
+              subscriptionId: undefined,
+              period: undefined,
+              dueAt,
+              status
+            })
+            yield* store.invoices.insert(tenantId, invoice)
+            return invoice.id
+          })
+        const late = yield* make(due - 3 * day)
+        const sameDayA = yield* make(due)
+        const sameDayB = yield* make(due)
+        const early = yield* make(due - 10 * day)
+        yield* make(due - 5 * day, "paid")
+        yield* make(due - 5 * day, "void")
+        yield* make(due - 5 * day, "draft")
+        yield* make(due + day) // not due before the instant
+        yield* store.invoices.insert(
+          otherTenantId,
+          makeInvoice({ id: yield* id("inv"), tenantId: otherTenantId, dueAt: due - day })
+        )
+        const listed = yield* collectPages(
+          (after) =>
+            store.invoices.listOpen(
+              tenantId,
+              due + 1,
+              after === undefined ? { limit: 2 } : { limit: 2, after }
+            ),
+          2
+        )
+        expect(listed.map((invoice) => invoice.id)).toEqual([early, late, ...[sameDayA, sameDayB].sort()])
+        expect(listed[0]?.lines.length).toBeGreaterThan(0)
+        const before = yield* store.invoices.listOpen(tenantId, due, { limit: 10 })
+        expect(before.items.map((invoice) => invoice.id)).toEqual([early, late])
+      })
+    )
+
     it.effect("invoices update, keep numbers unique per tenant, and list by customer in pages", () =>
       Effect.gen(function* () {
         const { store, tenantId, otherTenantId, id } = yield* fresh

@@ -10,7 +10,7 @@ import {
 } from "@ezscale/core"
 import { Effect, Option } from "effect"
 import type { Db } from "./db"
-import { key, nextSerial, paginate, rowsOf, sameTenant } from "./state"
+import { key, nextSerial, paginate, rowsOf, sameTenant, sortableInstant } from "./state"
 
 /** The renewal key of an invoice, when it has one (renewal or order, with a subscription and a period). */
 const renewalKey = (tenantId: string, invoice: Invoice): string | undefined =>
@@ -94,6 +94,18 @@ export const invoiceRepository = (db: Db): InvoiceRepository => ({
       paginate(
         rowsOf(tables.invoices, tenantId, (invoice) => invoice.customerId === customerId),
         (invoice) => invoice.id,
+        page
+      )
+    ),
+  listOpen: (tenantId, dueBefore, page) =>
+    db.run(({ tables }) =>
+      paginate(
+        rowsOf(
+          tables.invoices,
+          tenantId,
+          (invoice) => invoice.status === "open" && invoice.dueAt < dueBefore
+        ),
+        (invoice) => `${sortableInstant(invoice.dueAt)}|${invoice.id}`,
         page
       )
     ),
