@@ -29,6 +29,7 @@ import {
   tenantRepository
 } from "./repositories/records"
 import { exchangeRateRepository, taxRuleRepository } from "./repositories/reference"
+import { revenueRepository } from "./repositories/revenue"
 import { serviceRepository } from "./repositories/services"
 import { usageSampleRepository } from "./repositories/usage-samples"
 import { webhookInboxRepository } from "./repositories/webhook-inbox"
@@ -69,6 +70,7 @@ export const makeMysqlStore = (config: MysqlConfig): Effect.Effect<StoreService,
       audit: auditRepository(client),
       services: serviceRepository(client),
       usageSamples: usageSampleRepository(client),
+      revenue: revenueRepository(client),
       withTransaction: client.withTransaction
     }
   })

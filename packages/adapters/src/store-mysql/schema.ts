@@ -551,3 +551,125 @@ export const usageSamples = mysqlTable(
   },
   (t) => [primaryKey({ name: "usage_samples_pk", columns: [t.tenantId, t.serviceId, t.slotAt] })]
 )
+
+/** Revenue events per subscription, in order (`seq` 1, 2, ...): the event as a document. */
+export const revenueEvents = mysqlTable(
+  "revenue_events",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    subscriptionId: varchar("subscription_id", { length: 64 }).notNull(),
+    seq: int("seq").notNull(),
+    customerId: varchar("customer_id", { length: 64 }).notNull(),
+    kind: varchar("kind", { length: 32 }).notNull(),
+    occurredAt: instant("occurred_at").notNull(),
+    document: mediumtext("document").notNull()
+  },
+  (t) => [primaryKey({ name: "revenue_events_pk", columns: [t.tenantId, t.subscriptionId, t.seq] })]
+)
+
+/** Each subscription's revenue row (what it contributes to MRR now); `event_count` is its last `seq`. */
+export const revenueSubscriptions = mysqlTable(
+  "revenue_subscriptions",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    subscriptionId: varchar("subscription_id", { length: 64 }).notNull(),
+    customerId: varchar("customer_id", { length: 64 }).notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    status: varchar("status", { length: 16 }).notNull(),
+    snapshot: mediumtext("snapshot").notNull(),
+    mrrUnits: int64("mrr_units").notNull(),
+    sinceAt: instant("since_at").notNull(),
+    churnedAt: instant("churned_at"),
+    eventCount: int("event_count").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "revenue_subscriptions_pk", columns: [t.tenantId, t.subscriptionId] }),
+    index("revenue_subscriptions_customer_idx").on(t.tenantId, t.customerId)
+  ]
+)
+
+/** Each customer's revenue row: MRR per currency, whether they ever paid, their period cohorts. */
+export const revenueCustomers = mysqlTable(
+  "revenue_customers",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    customerId: varchar("customer_id", { length: 64 }).notNull(),
+    mrr: text("mrr").notNull(),
+    everPaid: boolean("ever_paid").notNull(),
+    lastAt: instant("last_at").notNull(),
+    dayPeriod: varchar("day_period", { length: 10 }).notNull(),
+    dayStart: text("day_start").notNull(),
+    monthPeriod: varchar("month_period", { length: 7 }).notNull(),
+    monthStart: text("month_start").notNull()
+  },
+  (t) => [primaryKey({ name: "revenue_customers_pk", columns: [t.tenantId, t.customerId] })]
+)
+
+/** Every MRR movement, in MRR units (1/72 minor unit); listed by time. */
+export const mrrMovements = mysqlTable(
+  "mrr_movements",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    id: varchar("id", { length: 64 }).notNull(),
+    occurredAt: instant("occurred_at").notNull(),
+    day: char("day", { length: 10 }).notNull(),
+    month: char("month", { length: 7 }).notNull(),
+    kind: varchar("kind", { length: 32 }).notNull(),
+    subscriptionId: varchar("subscription_id", { length: 64 }).notNull(),
+    customerId: varchar("customer_id", { length: 64 }).notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    units: int64("units").notNull(),
+    cause: varchar("cause", { length: 32 }).notNull(),
+    payers: int("payers").notNull(),
+    cohort: text("cohort").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "mrr_movements_pk", columns: [t.tenantId, t.id] }),
+    index("mrr_movements_time_idx").on(t.tenantId, t.occurredAt, t.id)
+  ]
+)
+
+/** Additive summary rows per (day or month, currency): each movement adds to two of them. */
+export const revenueSummaries = mysqlTable(
+  "revenue_summaries",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    granularity: varchar("granularity", { length: 8 }).notNull(),
+    period: varchar("period", { length: 10 }).notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    newUnits: int64("new_units").notNull(),
+    expansionUnits: int64("expansion_units").notNull(),
+    contractionUnits: int64("contraction_units").notNull(),
+    churnedUnits: int64("churned_units").notNull(),
+    reactivationUnits: int64("reactivation_units").notNull(),
+    payersGained: int("payers_gained").notNull(),
+    payersLost: int("payers_lost").notNull(),
+    cohortLostUnits: int64("cohort_lost_units").notNull(),
+    cohortChangeUnits: int64("cohort_change_units").notNull(),
+    customersNew: int("customers_new").notNull(),
+    customersReactivated: int("customers_reactivated").notNull(),
+    customersChurned: int("customers_churned").notNull(),
+    cohortCustomersLost: int("cohort_customers_lost").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "revenue_summaries_pk", columns: [t.tenantId, t.granularity, t.period, t.currency] })
+  ]
+)
+
+/** MRR and payers now, per currency: the sums of every movement. */
+export const revenueTotals = mysqlTable(
+  "revenue_totals",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    mrrUnits: int64("mrr_units").notNull(),
+    payers: int("payers").notNull()
+  },
+  (t) => [primaryKey({ name: "revenue_totals_pk", columns: [t.tenantId, t.currency] })]
+)
+
+/** Customers paying now, in any currency (one row per tenant). */
+export const revenueTenantTotals = mysqlTable("revenue_tenant_totals", {
+  tenantId: varchar("tenant_id", { length: 64 }).primaryKey(),
+  payingCustomers: int("paying_customers").notNull()
+})

@@ -28,6 +28,7 @@ import {
   tenantRepository
 } from "./repositories/records"
 import { exchangeRateRepository, taxRuleRepository } from "./repositories/reference"
+import { revenueRepository } from "./repositories/revenue"
 import { serviceRepository } from "./repositories/services"
 import { usageSampleRepository } from "./repositories/usage-samples"
 import { webhookInboxRepository } from "./repositories/webhook-inbox"
@@ -68,6 +69,7 @@ export const makeSqliteStore = (config: SqliteConfig): Effect.Effect<StoreServic
       audit: auditRepository(client),
       services: serviceRepository(client),
       usageSamples: usageSampleRepository(client),
+      revenue: revenueRepository(client),
       withTransaction: client.withTransaction
     }
   })

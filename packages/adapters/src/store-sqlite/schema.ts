@@ -537,3 +537,125 @@ export const usageSamples = sqliteTable(
   },
   (t) => [primaryKey({ name: "usage_samples_pk", columns: [t.tenantId, t.serviceId, t.slotAt] })]
 )
+
+/** Revenue events per subscription, in order (`seq` 1, 2, ...): the event as a document. */
+export const revenueEvents = sqliteTable(
+  "revenue_events",
+  {
+    tenantId: text("tenant_id").notNull(),
+    subscriptionId: text("subscription_id").notNull(),
+    seq: integerNumber("seq").notNull(),
+    customerId: text("customer_id").notNull(),
+    kind: text("kind").notNull(),
+    occurredAt: instant("occurred_at").notNull(),
+    document: text("document").notNull()
+  },
+  (t) => [primaryKey({ name: "revenue_events_pk", columns: [t.tenantId, t.subscriptionId, t.seq] })]
+)
+
+/** Each subscription's revenue row (what it contributes to MRR now); `event_count` is its last `seq`. */
+export const revenueSubscriptions = sqliteTable(
+  "revenue_subscriptions",
+  {
+    tenantId: text("tenant_id").notNull(),
+    subscriptionId: text("subscription_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    currency: text("currency").notNull(),
+    status: text("status").notNull(),
+    snapshot: text("snapshot").notNull(),
+    mrrUnits: int64("mrr_units").notNull(),
+    sinceAt: instant("since_at").notNull(),
+    churnedAt: instant("churned_at"),
+    eventCount: integerNumber("event_count").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "revenue_subscriptions_pk", columns: [t.tenantId, t.subscriptionId] }),
+    index("revenue_subscriptions_customer_idx").on(t.tenantId, t.customerId)
+  ]
+)
+
+/** Each customer's revenue row: MRR per currency, whether they ever paid, their period cohorts. */
+export const revenueCustomers = sqliteTable(
+  "revenue_customers",
+  {
+    tenantId: text("tenant_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    mrr: text("mrr").notNull(),
+    everPaid: flag("ever_paid").notNull(),
+    lastAt: instant("last_at").notNull(),
+    dayPeriod: text("day_period").notNull(),
+    dayStart: text("day_start").notNull(),
+    monthPeriod: text("month_period").notNull(),
+    monthStart: text("month_start").notNull()
+  },
+  (t) => [primaryKey({ name: "revenue_customers_pk", columns: [t.tenantId, t.customerId] })]
+)
+
+/** Every MRR movement, in MRR units (1/72 minor unit); listed by time. */
+export const mrrMovements = sqliteTable(
+  "mrr_movements",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: text("id").notNull(),
+    occurredAt: instant("occurred_at").notNull(),
+    day: text("day").notNull(),
+    month: text("month").notNull(),
+    kind: text("kind").notNull(),
+    subscriptionId: text("subscription_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    currency: text("currency").notNull(),
+    units: int64("units").notNull(),
+    cause: text("cause").notNull(),
+    payers: integerNumber("payers").notNull(),
+    cohort: text("cohort").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "mrr_movements_pk", columns: [t.tenantId, t.id] }),
+    index("mrr_movements_time_idx").on(t.tenantId, t.occurredAt, t.id)
+  ]
+)
+
+/** Additive summary rows per (day or month, currency): each movement adds to two of them. */
+export const revenueSummaries = sqliteTable(
+  "revenue_summaries",
+  {
+    tenantId: text("tenant_id").notNull(),
+    granularity: text("granularity").notNull(),
+    period: text("period").notNull(),
+    currency: text("currency").notNull(),
+    newUnits: int64("new_units").notNull(),
+    expansionUnits: int64("expansion_units").notNull(),
+    contractionUnits: int64("contraction_units").notNull(),
+    churnedUnits: int64("churned_units").notNull(),
+    reactivationUnits: int64("reactivation_units").notNull(),
+    payersGained: integerNumber("payers_gained").notNull(),
+    payersLost: integerNumber("payers_lost").notNull(),
+    cohortLostUnits: int64("cohort_lost_units").notNull(),
+    cohortChangeUnits: int64("cohort_change_units").notNull(),
+    customersNew: integerNumber("customers_new").notNull(),
+    customersReactivated: integerNumber("customers_reactivated").notNull(),
+    customersChurned: integerNumber("customers_churned").notNull(),
+    cohortCustomersLost: integerNumber("cohort_customers_lost").notNull()
+  },
+  (t) => [
+    primaryKey({ name: "revenue_summaries_pk", columns: [t.tenantId, t.granularity, t.period, t.currency] })
+  ]
+)
+
+/** MRR and payers now, per currency: the sums of every movement. */
+export const revenueTotals = sqliteTable(
+  "revenue_totals",
+  {
+    tenantId: text("tenant_id").notNull(),
+    currency: text("currency").notNull(),
+    mrrUnits: int64("mrr_units").notNull(),
+    payers: integerNumber("payers").notNull()
+  },
+  (t) => [primaryKey({ name: "revenue_totals_pk", columns: [t.tenantId, t.currency] })]
+)
+
+/** Customers paying now, in any currency (one row per tenant). */
+export const revenueTenantTotals = sqliteTable("revenue_tenant_totals", {
+  tenantId: text("tenant_id").primaryKey(),
+  payingCustomers: integerNumber("paying_customers").notNull()
+})

@@ -48,6 +48,20 @@ export type {
   TenantRepository
 } from "./repositories"
 export {
+  type AppliedRevenueEvent,
+  addSummaryRows,
+  addToTotals,
+  emptyRevenueTotals,
+  periodSummariesOf,
+  type RecordedRevenueEvent,
+  type RevenueRepository,
+  type RevenueTotals,
+  type SummaryRow,
+  summaryIncrement,
+  type TotalsIncrement,
+  totalsIncrement
+} from "./revenue"
+export {
   checkService,
   type EncryptedSecret,
   InvalidService,

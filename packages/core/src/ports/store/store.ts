@@ -14,11 +14,17 @@
  * - the unique keys and invariants written on the repositories: the renewal invoice key
  *   (`DuplicateInvoice`), optimistic versions (`VersionConflict`), a never-negative credit balance
  *   (`InsufficientCredit`), coupon limits (`CouponExhausted`, `CouponAlreadyRedeemed`), gapless
- *   sequences, job dedupe keys, unique payment / refund idempotency keys;
+ *   sequences, job dedupe keys, unique payment / refund idempotency keys; and for the aggregates
+ *   beside the billing documents (each in its own file here): tax rule sets replaced whole, one exchange
+ *   rate per pair and day, exactly one default payment method per (customer, gateway), one inbox event
+ *   per (source, event id), an audit log that only grows, one versioned service per subscription, one
+ *   usage sample per (service, slot) keeping the larger counts, revenue metrics written in one step;
  * - keyset pages: every row exactly once, in the listing's order.
  *
  * Errors: `StoreError` (`Conflict | NotFound | Unavailable | Unknown`, `retryable`, `cause`) for the
- * boundary; the domain errors above where a rule is broken. Errors of the effect run by
+ * boundary; the domain errors above where a rule is broken; `InvalidExchangeRate`,
+ * `InvalidPaymentMethod`, `InvalidService`, `InvalidUsageSample`, `InvalidTaxRule` for input a store
+ * cannot keep (nothing is written). Errors of the effect run by
  * `withTransaction` pass through unchanged.
  */
 import { Context, type Effect } from "effect"
@@ -41,6 +47,7 @@ import type {
   SubscriptionRepository,
   TenantRepository
 } from "./repositories"
+import type { RevenueRepository } from "./revenue"
 import type { ServiceRepository } from "./services"
 import type { TaxRuleRepository } from "./tax-rules"
 import type { UsageSampleRepository } from "./usage-samples"
@@ -67,6 +74,7 @@ export interface StoreService {
   readonly audit: AuditRepository
   readonly services: ServiceRepository
   readonly usageSamples: UsageSampleRepository
+  readonly revenue: RevenueRepository
   /** Runs `self` in one transaction: all its writes, or none. */
   readonly withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
 }

@@ -18,6 +18,7 @@ import { jobContract } from "./jobs"
 import { lookupContract } from "./lookups"
 import { paymentMethodContract } from "./payment-methods"
 import { recordContract } from "./records"
+import { revenueContract } from "./revenue"
 import { serviceContract } from "./services"
 import type { StoreCapabilities } from "./support"
 import { taxRuleContract } from "./tax-rules"
@@ -47,6 +48,7 @@ export const storeContract = (
       auditContract(it)
       serviceContract(it)
       usageSampleContract(it)
+      revenueContract(it)
     })
   })
 }

@@ -8,19 +8,25 @@ import type {
   Coupon,
   CouponRedemption,
   Customer,
+  CustomerRevenue,
   ExchangeRate,
   Invoice,
   Job,
   Json,
   LedgerEntry,
+  MrrMovement,
   Page,
   PageRequest,
   Payment,
+  RecordedRevenueEvent,
   Refund,
+  RevenueTotals,
   SavedPaymentMethod,
   Service,
   StoredCreditNote,
   Subscription,
+  SubscriptionRevenue,
+  SummaryRow,
   TaxRule,
   Tenant,
   UsageSample,
@@ -59,6 +65,15 @@ export interface Tables {
   readonly services: Map<string, Versioned<Service>>
   /** By (tenant, service, slot start). */
   readonly usageSamples: Map<string, UsageSample>
+  /** By (tenant, subscription, zero-padded seq). */
+  readonly revenueEvents: Map<string, RecordedRevenueEvent>
+  /** By (tenant, subscription): the row and how many events it has had. */
+  readonly revenueSubscriptions: Map<string, { readonly row: SubscriptionRevenue; readonly events: number }>
+  readonly revenueCustomers: Map<string, CustomerRevenue>
+  readonly mrrMovements: Map<string, { readonly id: string; readonly movement: MrrMovement }>
+  /** By (tenant, granularity, period, currency). */
+  readonly summaryRows: Map<string, SummaryRow>
+  readonly revenueTotals: Map<string, RevenueTotals>
 }
 
 export interface State {
@@ -91,7 +106,13 @@ export const emptyState = (): State => ({
     webhooks: new Map(),
     audit: new Map(),
     services: new Map(),
-    usageSamples: new Map()
+    usageSamples: new Map(),
+    revenueEvents: new Map(),
+    revenueSubscriptions: new Map(),
+    revenueCustomers: new Map(),
+    mrrMovements: new Map(),
+    summaryRows: new Map(),
+    revenueTotals: new Map()
   }
 })
 

@@ -16,6 +16,7 @@ import { idempotencyRepository, jobRepository } from "./jobs"
 import { paymentMethodRepository } from "./payment-methods"
 import { catalogRepository, customerRepository, subscriptionRepository, tenantRepository } from "./records"
 import { exchangeRateRepository, taxRuleRepository } from "./reference"
+import { revenueRepository } from "./revenue"
 import { serviceRepository } from "./services"
 import { cloneState, emptyState, type State } from "./state"
 import { usageSampleRepository } from "./usage-samples"
@@ -73,6 +74,7 @@ export const makeInMemoryStore: Effect.Effect<StoreService> = Effect.gen(functio
     audit: auditRepository(db),
     services: serviceRepository(db),
     usageSamples: usageSampleRepository(db),
+    revenue: revenueRepository(db),
     withTransaction
   }
 })
