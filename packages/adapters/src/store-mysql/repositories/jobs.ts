@@ -7,6 +7,7 @@
 import { type IdempotencyRepository, type JobRepository, StoreError } from "@ezscale/core"
 import { and, asc, eq, gt, inArray, lte, type SQL, sql } from "drizzle-orm"
 import { Clock, Effect, Option } from "effect"
+import { idChunks, inAskedOrder } from "../../store-sql/batch"
 import {
   claimedJob,
   failedRow,
@@ -91,6 +92,19 @@ export const jobRepository = (client: MysqlClient): JobRepository => ({
             : Effect.succeed(jobFromRow(rows[0]))
         )
       ),
+  findByDedupeKeys: (tenantId, dedupeKeys) =>
+    Effect.forEach(idChunks(dedupeKeys), (chunk) =>
+      client.run({ entity: "job" }, (db) =>
+        db
+          .select()
+          .from(jobs)
+          .where(and(eq(jobs.tenantId, tenantId), inArray(jobs.dedupeKey, chunk)))
+      )
+    ).pipe(
+      Effect.map((chunks) =>
+        inAskedOrder(dedupeKeys, chunks.flat(), (row) => row.dedupeKey ?? "").map(jobFromRow)
+      )
+    ),
   claim: (request) =>
     request.kinds !== undefined && request.kinds.length === 0
       ? Effect.succeed([])

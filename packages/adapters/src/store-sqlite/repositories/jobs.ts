@@ -5,6 +5,7 @@
 import { type IdempotencyRepository, type JobRepository, StoreError } from "@ezscale/core"
 import { and, asc, eq, gt, inArray, lte, type SQL, sql } from "drizzle-orm"
 import { Clock, Effect, Either, Option } from "effect"
+import { idChunks, inAskedOrder } from "../../store-sql/batch"
 import {
   claimedJob,
   failedRow,
@@ -66,6 +67,17 @@ export const jobRepository = (client: SqliteClient): JobRepository => ({
           row === undefined ? Effect.fail(StoreError.notFound("job", jobId)) : Effect.succeed(jobFromRow(row))
         )
       ),
+  findByDedupeKeys: (tenantId, dedupeKeys) =>
+    client.run({ entity: "job" }, (db) => {
+      const rows = idChunks(dedupeKeys).flatMap((chunk) =>
+        db
+          .select()
+          .from(jobs)
+          .where(and(eq(jobs.tenantId, tenantId), inArray(jobs.dedupeKey, chunk)))
+          .all()
+      )
+      return inAskedOrder(dedupeKeys, rows, (row) => row.dedupeKey ?? "").map(jobFromRow)
+    }),
   claim: (request) =>
     request.kinds !== undefined && request.kinds.length === 0
       ? Effect.succeed([])

@@ -196,6 +196,12 @@ export interface SequenceRepository {
 export interface JobRepository {
   readonly enqueue: (tenantId: string, spec: JobSpec) => Op<Job>
   readonly get: (tenantId: string, jobId: string) => Op<Job>
+  /**
+   * The tenant's jobs holding these dedupe keys, in the order the keys are given, each once (keys no job
+   * holds are left out: compare the keys to find them). Any number of keys. This is how the engine reads
+   * which keyed actions were already written (the dunning run's `done` set), whatever their state.
+   */
+  readonly findByDedupeKeys: (tenantId: string, dedupeKeys: ReadonlyArray<string>) => Op<ReadonlyArray<Job>>
   readonly claim: (request: ClaimRequest) => Op<ReadonlyArray<Job>>
   readonly complete: (jobId: string, workerId: string) => Op<void>
   readonly fail: (

@@ -133,6 +133,48 @@ export const jobContract = (it: StoreIt) => {
         })
     )
 
+    it.effect(
+      "findByDedupeKeys returns the tenant's jobs for the keys asked, in that order, each once, any state",
+      () =>
+        Effect.gen(function* () {
+          const { store, tenantId, otherTenantId, jobKind } = yield* fresh
+          const enqueue = (tenant: string, dedupeKey: string | undefined, runAt: number) =>
+            store.jobs.enqueue(tenant, {
+              kind: jobKind,
+              payload: { dedupeKey: dedupeKey ?? null },
+              runAt,
+              ...(dedupeKey === undefined ? {} : { dedupeKey })
+            })
+          const retry = yield* enqueue(tenantId, "inv-1:retry:2", 0)
+          const reminder = yield* enqueue(tenantId, "inv-1:reminder:on-due", 0)
+          yield* enqueue(tenantId, undefined, 0)
+          const foreign = yield* enqueue(otherTenantId, "inv-1:suspend", 0)
+          yield* store.jobs.claim({ now: 0, limit: 10, leaseMs: 60_000, workerId: "w", kinds: [jobKind] })
+          yield* store.jobs.complete(retry.id, "w")
+          const found = yield* store.jobs.findByDedupeKeys(tenantId, [
+            "inv-1:reminder:on-due",
+            "inv-1:suspend",
+            "inv-1:retry:2",
+            "inv-1:reminder:on-due",
+            "inv-1:late-fee"
+          ])
+          expect(found.map((job) => [job.id, job.dedupeKey, job.state])).toEqual([
+            [reminder.id, "inv-1:reminder:on-due", "running"],
+            [retry.id, "inv-1:retry:2", "done"]
+          ])
+          expect(
+            (yield* store.jobs.findByDedupeKeys(otherTenantId, ["inv-1:suspend", "inv-1:retry:2"])).map(
+              (job) => job.id
+            )
+          ).toEqual([foreign.id])
+          expect(yield* store.jobs.findByDedupeKeys(tenantId, [])).toEqual([])
+          // Many keys at once (more than one database round trip's worth), found among them the one held.
+          const many = Array.from({ length: 1_200 }, (_, i) => `inv-none:${i}`)
+          const held = yield* store.jobs.findByDedupeKeys(tenantId, [...many, "inv-1:retry:2"])
+          expect(held.map((job) => job.id)).toEqual([retry.id])
+        })
+    )
+
     it.effect("a job whose last attempt's lease expires goes dead instead of running again", () =>
       Effect.gen(function* () {
         const { store, tenantId, jobKind } = yield* fresh

@@ -57,6 +57,16 @@ export const jobRepository = (db: Db): JobRepository => ({
       const job = tables.jobs.get(key(tenantId, jobId))
       return job === undefined ? Effect.fail(StoreError.notFound("job", jobId)) : Effect.succeed(job)
     }),
+  findByDedupeKeys: (tenantId, dedupeKeys) =>
+    db.run(({ tables }) => {
+      const found: Array<Job> = []
+      for (const dedupeKey of new Set(dedupeKeys)) {
+        const jobId = tables.uniques.get(key(tenantId, "job-dedupe", dedupeKey))
+        const job = jobId === undefined ? undefined : tables.jobs.get(key(tenantId, jobId))
+        if (job !== undefined) found.push(job)
+      }
+      return Effect.succeed(found)
+    }),
   claim: ({ now, limit, leaseMs, workerId, kinds }) =>
     db.run(({ tables }) => {
       const candidates = [...tables.jobs.entries()]
