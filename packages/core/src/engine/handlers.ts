@@ -1,6 +1,7 @@
 /**
  * The engine's job handlers, by job kind, for `runWorker` / `workOnce`: what the jobs the engine writes
- * (`billing_run` from the scheduler, `collect` from the billing run, `reconcile` from collection) do.
+ * (`billing_run` and `dunning_run` from the scheduler, `collect` from the billing run, `reconcile` from
+ * collection, `dunning_*` from the dunning run) do.
  * A handler fails when its job must be tried again later (the worker's backoff), and succeeds when the
  * job is done, whatever the business outcome (a declined card is done: dunning takes over).
  */
@@ -11,6 +12,15 @@ import type { Job } from "../ports/store/records"
 import type { Store } from "../ports/store/store"
 import { runBilling } from "./billing-run"
 import { collectInvoice, reconcileCollection } from "./collection"
+import {
+  applyLateFeeHandler,
+  cancelPendingOrderHandler,
+  retryPaymentHandler,
+  sendReminderHandler,
+  suspendServiceHandler,
+  terminateServiceHandler
+} from "./dunning-actions"
+import { dunningJobKinds, runDunning } from "./dunning-run"
 import type { JobHandler } from "./worker"
 
 const CollectPayload = Schema.Struct({
@@ -38,9 +48,16 @@ export class StillReconciling extends Schema.TaggedError<StillReconciling>()("St
 
 export type EngineServices = Store | Ids | PaymentGateway
 
-/** Handlers for `billing_run`, `collect` and `reconcile`, to give to the worker. */
+/** Handlers for `billing_run`, `collect`, `reconcile`, `dunning_run` and dunning's actions, for the worker. */
 export const engineHandlers: { readonly [kind: string]: JobHandler<EngineServices> } = {
   billing_run: (job) => Effect.asVoid(runBilling({ tenantId: job.tenantId })),
+  dunning_run: (job) => Effect.asVoid(runDunning({ tenantId: job.tenantId })),
+  [dunningJobKinds.RetryPayment]: retryPaymentHandler,
+  [dunningJobKinds.SendReminder]: sendReminderHandler,
+  [dunningJobKinds.ApplyLateFee]: applyLateFeeHandler,
+  [dunningJobKinds.SuspendService]: suspendServiceHandler,
+  [dunningJobKinds.TerminateService]: terminateServiceHandler,
+  [dunningJobKinds.CancelPendingOrder]: cancelPendingOrderHandler,
   collect: (job) =>
     Effect.flatMap(payload(CollectPayload, job), ({ invoiceId, attempt }) =>
       Effect.asVoid(collectInvoice({ tenantId: job.tenantId, invoiceId, attempt }))

@@ -11,6 +11,28 @@ export {
   collectionKey,
   reconcileCollection
 } from "./collection"
+export {
+  applyLateFeeHandler,
+  cancelPendingOrderHandler,
+  dunningTemplates,
+  retryPaymentHandler,
+  sendReminderHandler,
+  suspendServiceHandler,
+  terminateServiceHandler
+} from "./dunning-actions"
+export { DunningRecordMissing, LateFeeAmountMissing } from "./dunning-errors"
+export { type DunningFacts, dunningFactKeys, dunningFacts } from "./dunning-facts"
+export { lateFeeDescription, withLateFee } from "./dunning-late-fee"
+export {
+  type DunningCounts,
+  type DunningFailure,
+  type DunningJobAction,
+  type DunningRunOptions,
+  type DunningRunSummary,
+  dunningJob,
+  dunningJobKinds,
+  runDunning
+} from "./dunning-run"
 export { InvalidBillingSettings } from "./errors"
 export { type EngineServices, engineHandlers, StillReconciling } from "./handlers"
 export {

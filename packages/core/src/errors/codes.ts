@@ -71,6 +71,8 @@ export const ErrorCodes = {
   // engine
   InvalidBillingSettings: "INVALID_BILLING_SETTINGS",
   StillReconciling: "STILL_RECONCILING",
+  DunningRecordMissing: "DUNNING_RECORD_MISSING",
+  LateFeeAmountMissing: "LATE_FEE_AMOUNT_MISSING",
   // ports
   StoreError: "STORE_ERROR",
   DuplicateInvoice: "DUPLICATE_INVOICE",
