@@ -25,6 +25,7 @@ import {
   runBilling,
   runDunning,
   Store,
+  scheduleRecurring,
   startOfDayInZone,
   workOnce
 } from "@ezscale/core"
@@ -264,6 +265,36 @@ describe.each(stores)("dunning on %s", (_, storeLayer) => {
           ])
           expect(yield* outboxOf("unsuspend")).toEqual([
             [`unsuspend:sub-1:${id}`, { subscriptionId: "sub-1", invoiceId: id }]
+          ])
+        }),
+        cards
+      )
+  )
+
+  it.effect(
+    "no retry while an earlier attempt is in flight; the scheduler's dunning_run job runs the run",
+    () =>
+      run(
+        Effect.gen(function* () {
+          const { store, invoice } = yield* seed("pm_declined")
+          // The workers were down: on day 1 the collection of the due date (attempt 1) has not run yet.
+          yield* TestClock.setTime(onDay(1))
+          const waiting = yield* runDunning({ tenantId })
+          expect(waiting).toMatchObject({ retriesWaiting: 1, enqueued: { retry: 0, reminder: 1 } })
+          expect(yield* store.jobs.findByDedupeKeys(tenantId, [`${invoice.id}:retry:2`])).toEqual([])
+          // The workers are back: attempt 1 is declined, then the scheduled run writes attempt 2.
+          yield* workAll
+          yield* scheduleRecurring(tenantId, { kind: "dunning_run", everyMs: 3_600_000 })
+          yield* workAll
+          const [retry] = yield* store.jobs.findByDedupeKeys(tenantId, [`${invoice.id}:retry:2`])
+          expect(retry).toMatchObject({
+            kind: "dunning_retry",
+            state: "done",
+            payload: { invoiceId: invoice.id, attempt: 2 }
+          })
+          expect((yield* InMemoryGatewayInspector).charges().map((c) => c.request.idempotencyKey)).toEqual([
+            `collect:${invoice.id}:1`,
+            `collect:${invoice.id}:2`
           ])
         }),
         cards
