@@ -301,6 +301,37 @@ describe.each(stores)("dunning on %s", (_, storeLayer) => {
       )
   )
 
+  it.effect("a run racing another process that wrote the same action first writes nothing twice", () =>
+    Effect.gen(function* () {
+      const { store, invoice } = yield* seed("pm_declined")
+      const key = `${invoice.id}:reminder:before-due`
+      // Another process writes the before-due reminder between this run's read and its write.
+      let reads = 0
+      const racing = Layer.succeed(Store, {
+        ...store,
+        jobs: {
+          ...store.jobs,
+          findByDedupeKeys: (tenant: string, keys: ReadonlyArray<string>) =>
+            Effect.tap(store.jobs.findByDedupeKeys(tenant, keys), () =>
+              ++reads === 1
+                ? store.jobs.enqueue(tenant, {
+                    kind: "dunning_reminder",
+                    payload: { invoiceId: invoice.id, reminder: "before-due" },
+                    runAt: onDay(-3),
+                    dedupeKey: key
+                  })
+                : Effect.void
+            )
+        }
+      })
+      yield* TestClock.setTime(onDay(-3))
+      const summary = yield* Effect.provide(runDunning({ tenantId }), racing)
+      expect(summary).toMatchObject({ enqueued: nothing, alreadyEnqueued: 1 })
+      expect(reads).toBe(2)
+      expect(yield* store.jobs.findByDedupeKeys(tenantId, [key])).toHaveLength(1)
+    }).pipe((effect) => run(effect, cards))
+  )
+
   it.effect("the late fee is charged once, even when its job runs again", () =>
     run(
       Effect.gen(function* () {
