@@ -15,6 +15,7 @@ import { Clock, Effect } from "effect"
 import type { Instant } from "../calendar/zone"
 import type { Customer } from "../customer/customer"
 import type { DunningAction } from "../dunning/actions"
+import type { DunningPolicy } from "../dunning/policy"
 import { dunningSchedule } from "../dunning/schedule"
 import { type ErrorCode, errorCode } from "../errors/codes"
 import type { Invoice } from "../invoicing/invoice/document"
@@ -23,7 +24,7 @@ import type { JobSpec, Versioned } from "../ports/store/records"
 import { Store, type StoreService } from "../ports/store/store"
 import type { Subscription } from "../subscription/subscription"
 import { DunningRecordMissing, LateFeeAmountMissing } from "./dunning-errors"
-import { dunningFactKeys, dunningFacts, jobsByKey } from "./dunning-facts"
+import { type DunningFacts, dunningFactKeys, dunningFacts, jobsByKey } from "./dunning-facts"
 import type { InvalidBillingSettings } from "./errors"
 import { billingSettingsOf } from "./settings"
 
@@ -152,8 +153,8 @@ const decide = (
   invoice: Invoice,
   customer: Customer | undefined,
   subscriptions: ReadonlyMap<string, Versioned<Subscription>>,
-  facts: ReturnType<typeof dunningFacts>,
-  policy: Parameters<typeof dunningFacts>[1],
+  facts: DunningFacts,
+  policy: DunningPolicy,
   now: Instant
 ): Decision => {
   const subscription =
