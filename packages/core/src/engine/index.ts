@@ -1,3 +1,12 @@
+export type { Actor } from "./account"
+export {
+  InvalidOrder,
+  ManualPaymentConflict,
+  NothingToChange,
+  RefundFailed,
+  RefundNotPossible,
+  SubscriptionNotChangeable
+} from "./account-errors"
 export {
   type BillingFailure,
   type BillingRunOptions,
@@ -9,10 +18,26 @@ export {
   type CollectRequest,
   collectInvoice,
   collectionKey,
-  reconcileCollection
+  reconcileCollection,
+  settleSubscription
 } from "./collection"
 export { InvalidBillingSettings } from "./errors"
 export { type EngineServices, engineHandlers, StillReconciling } from "./handlers"
+export {
+  type ManualPaymentError,
+  type ManualPaymentMethod,
+  type ManualPaymentRequest,
+  type ManualPaymentResult,
+  manualPaymentKey,
+  recordManualPayment
+} from "./manual-payment"
+export {
+  activateOrder,
+  type OrderError,
+  type OrderRequest,
+  type PlacedOrder,
+  placeOrder
+} from "./place-order"
 export {
   type PlannedRenewal,
   planRenewal,

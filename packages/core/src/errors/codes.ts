@@ -71,6 +71,12 @@ export const ErrorCodes = {
   // engine
   InvalidBillingSettings: "INVALID_BILLING_SETTINGS",
   StillReconciling: "STILL_RECONCILING",
+  InvalidOrder: "INVALID_ORDER",
+  SubscriptionNotChangeable: "SUBSCRIPTION_NOT_CHANGEABLE",
+  NothingToChange: "NOTHING_TO_CHANGE",
+  ManualPaymentConflict: "MANUAL_PAYMENT_CONFLICT",
+  RefundNotPossible: "REFUND_NOT_POSSIBLE",
+  RefundFailed: "REFUND_FAILED",
   // ports
   StoreError: "STORE_ERROR",
   DuplicateInvoice: "DUPLICATE_INVOICE",
