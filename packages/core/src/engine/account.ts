@@ -3,7 +3,7 @@
  * the tenant's settings, document numbers drawn inside the caller's transaction, the customer's tax
  * decision, the subscription's revenue snapshot and event, and the audit entry of each action.
  */
-import { Effect, Either } from "effect"
+import { Effect } from "effect"
 import type { InvalidTimeZone } from "../calendar/errors"
 import { civilDateAt, type Instant } from "../calendar/zone"
 import type { Customer } from "../customer/customer"
@@ -178,6 +178,28 @@ export const enqueueCollect = (
       )
     : Effect.void
 
-/** Either to Effect, for the pure domain steps of an operation. */
-export const fromEither = <A, E>(either: Either.Either<A, E>): Effect.Effect<A, E> =>
-  Either.isRight(either) ? Effect.succeed(either.right) : Effect.fail(either.left)
+/**
+ * The invoice that billed the subscription's current period (its renewal, or the order that started
+ * it), if there is one.
+ */
+export const currentPeriodInvoice = (
+  store: StoreService,
+  tenantId: string,
+  subscription: Subscription
+): Effect.Effect<Invoice | undefined, StoreError> => {
+  const period = subscription.currentPeriod
+  if (period === undefined) return Effect.succeed(undefined)
+  return Effect.flatMap(
+    store.invoices.findByPeriod(tenantId, subscription.id, period, "renewal"),
+    (renewal) =>
+      renewal._tag === "Some"
+        ? Effect.succeed(renewal.value)
+        : Effect.map(store.invoices.findByPeriod(tenantId, subscription.id, period, "order"), (order) =>
+            order._tag === "Some" ? order.value : undefined
+          )
+  )
+}
+
+/** Whether an invoice was settled (what a period's credit for unused time is capped by). */
+export const isSettled = (invoice: Invoice): boolean =>
+  invoice.status === "paid" || invoice.status === "partially_refunded"

@@ -1,15 +1,20 @@
 /**
  * The engine's job handlers, by job kind, for `runWorker` / `workOnce`: what the jobs the engine writes
- * (`billing_run` from the scheduler, `collect` from the billing run, `reconcile` from collection) do.
+ * (`billing_run` from the scheduler, `collect` from the billing run, `reconcile` from collection,
+ * `complete_cancellation` from a cancellation at the end of the period, `plan_change` from a plan change
+ * at the end of the period) do.
  * A handler fails when its job must be tried again later (the worker's backoff), and succeeds when the
  * job is done, whatever the business outcome (a declined card is done: dunning takes over).
  */
 import { Effect, Schema } from "effect"
+import { BillingCycles } from "../catalog/cycle"
 import type { Ids } from "../ports/ids"
 import type { PaymentGateway } from "../ports/payment-gateway"
 import type { Job } from "../ports/store/records"
 import type { Store } from "../ports/store/store"
 import { runBilling } from "./billing-run"
+import { completeCancellation } from "./cancel"
+import { applyScheduledChange } from "./change-plan"
 import { collectInvoice, reconcileCollection } from "./collection"
 import type { JobHandler } from "./worker"
 
@@ -20,6 +25,38 @@ const CollectPayload = Schema.Struct({
 const ReconcilePayload = Schema.Struct({
   invoiceId: Schema.String,
   attempt: Schema.Int.pipe(Schema.positive())
+})
+
+const CompleteCancellationPayload = Schema.Struct({ subscriptionId: Schema.String })
+const PlanChangePayload = Schema.Struct({
+  subscriptionId: Schema.String,
+  change: Schema.Struct({
+    planId: Schema.String,
+    cycle: Schema.optionalWith(Schema.Literal(...BillingCycles), { exact: true }),
+    options: Schema.optionalWith(
+      Schema.Array(
+        Schema.Union(
+          Schema.Struct({ optionId: Schema.String, choiceId: Schema.String }),
+          Schema.Struct({ optionId: Schema.String, quantity: Schema.Number }),
+          Schema.Struct({ optionId: Schema.String, enabled: Schema.Boolean })
+        )
+      ),
+      { exact: true }
+    ),
+    addons: Schema.optionalWith(
+      Schema.Array(
+        Schema.Struct({
+          addonId: Schema.String,
+          cycle: Schema.optionalWith(Schema.Literal(...BillingCycles), { exact: true })
+        })
+      ),
+      { exact: true }
+    )
+  }),
+  actor: Schema.Struct({
+    kind: Schema.Literal("staff", "customer", "api_key", "system"),
+    id: Schema.String
+  })
 })
 
 /** The payload of a job the engine wrote is not what it should be: a bug, so the job dies loudly. */
@@ -38,12 +75,20 @@ export class StillReconciling extends Schema.TaggedError<StillReconciling>()("St
 
 export type EngineServices = Store | Ids | PaymentGateway
 
-/** Handlers for `billing_run`, `collect` and `reconcile`, to give to the worker. */
+/** Handlers for the jobs the engine writes (all but `provision`), to give to the worker. */
 export const engineHandlers: { readonly [kind: string]: JobHandler<EngineServices> } = {
   billing_run: (job) => Effect.asVoid(runBilling({ tenantId: job.tenantId })),
   collect: (job) =>
     Effect.flatMap(payload(CollectPayload, job), ({ invoiceId, attempt }) =>
       Effect.asVoid(collectInvoice({ tenantId: job.tenantId, invoiceId, attempt }))
+    ),
+  complete_cancellation: (job) =>
+    Effect.flatMap(payload(CompleteCancellationPayload, job), ({ subscriptionId }) =>
+      Effect.asVoid(completeCancellation({ tenantId: job.tenantId, subscriptionId }))
+    ),
+  plan_change: (job) =>
+    Effect.flatMap(payload(PlanChangePayload, job), ({ subscriptionId, change, actor }) =>
+      Effect.asVoid(applyScheduledChange({ tenantId: job.tenantId, subscriptionId, change, actor }))
     ),
   reconcile: (job) =>
     Effect.flatMap(payload(ReconcilePayload, job), ({ invoiceId, attempt }) => {

@@ -14,6 +14,23 @@ export {
   runBilling
 } from "./billing-run"
 export {
+  type CancelError,
+  type CancelRequest,
+  type CancelResult,
+  type CompleteCancellationOutcome,
+  cancelSubscription,
+  completeCancellation
+} from "./cancel"
+export {
+  applyScheduledChange,
+  type ChangePlanError,
+  type ChangePlanRequest,
+  type ChangePlanResult,
+  changePlan,
+  type PlanChange,
+  type ScheduledChangeOutcome
+} from "./change-plan"
+export {
   type CollectOutcome,
   type CollectRequest,
   collectInvoice,
@@ -38,6 +55,13 @@ export {
   type PlacedOrder,
   placeOrder
 } from "./place-order"
+export {
+  type RefundInvoiceError,
+  type RefundInvoiceRequest,
+  type RefundInvoiceResult,
+  refundInvoice,
+  refundKey
+} from "./refund"
 export {
   type PlannedRenewal,
   planRenewal,
