@@ -1,4 +1,5 @@
 export type { Actor } from "./account"
+export { type CreditGrant, grantCredit } from "./account-credit"
 export {
   InvalidOrder,
   ManualPaymentConflict,
