@@ -203,3 +203,17 @@ export const currentPeriodInvoice = (
 /** Whether an invoice was settled (what a period's credit for unused time is capped by). */
 export const isSettled = (invoice: Invoice): boolean =>
   invoice.status === "paid" || invoice.status === "partially_refunded"
+
+/**
+ * Runs a transaction again, up to twice, when the store answers `Conflict`: on MySQL, the first revenue
+ * events of one new customer racing in two transactions make one of them fail so (docs/metrics.md), and
+ * a transaction that failed wrote nothing, so running it again is safe. A conflict that lasts (a unique
+ * key that really is taken) still fails.
+ */
+export const retryOnConflict = <A, E extends { readonly _tag: string }, R>(
+  transaction: Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R> =>
+  Effect.retry(transaction, {
+    times: 2,
+    while: (error) => error._tag === "StoreError" && (error as unknown as StoreError).reason === "Conflict"
+  })

@@ -39,6 +39,7 @@ import {
   currentPeriodInvoice,
   drawCreditNoteNumber,
   isSettled,
+  retryOnConflict,
   revenueState,
   taxDecisionFor,
   tenantSettings
@@ -216,65 +217,67 @@ export const cancelSubscription = (
     const now = yield* Clock.currentTimeMillis
     const { tenantId, subscriptionId, reason } = request
     const settings = yield* tenantSettings(store, tenantId)
-    return yield* store.withTransaction(
-      Effect.gen(function* () {
-        const { value: subscription, version } = yield* store.subscriptions.get(tenantId, subscriptionId)
-        if (request.mode === "period_end") {
-          const period = subscription.currentPeriod
-          if (period === undefined) {
-            return yield* new SubscriptionNotChangeable({
-              subscriptionId,
-              status: subscription.lifecycle.status,
-              reason: "it has no period to end (cancel it immediately)"
+    return yield* retryOnConflict(
+      store.withTransaction(
+        Effect.gen(function* () {
+          const { value: subscription, version } = yield* store.subscriptions.get(tenantId, subscriptionId)
+          if (request.mode === "period_end") {
+            const period = subscription.currentPeriod
+            if (period === undefined) {
+              return yield* new SubscriptionNotChangeable({
+                subscriptionId,
+                status: subscription.lifecycle.status,
+                reason: "it has no period to end (cancel it immediately)"
+              })
+            }
+            const effectiveAt = startOfDayInZone(period.end, subscription.timeZone)
+            const moved = yield* transition(
+              subscription.lifecycle,
+              { _tag: "Cancel", mode: "period_end", reason, effectiveAt },
+              now
+            )
+            yield* store.subscriptions.update(tenantId, { ...subscription, lifecycle: moved.state }, version)
+            yield* store.jobs.enqueue(tenantId, {
+              kind: "complete_cancellation",
+              payload: { subscriptionId, effectiveAt },
+              runAt: effectiveAt,
+              dedupeKey: `complete_cancellation:${subscriptionId}:${effectiveAt}`
             })
+            yield* audit(store, tenantId, {
+              actor: request.actor,
+              action: "subscription.cancellation_scheduled",
+              targetType: "subscription",
+              targetId: subscriptionId,
+              details: { reason, effectiveAt },
+              at: now
+            })
+            return { status: moved.state.status, effectiveAt, credited: 0n } satisfies CancelResult
           }
-          const effectiveAt = startOfDayInZone(period.end, subscription.timeZone)
+          const wasPending = subscription.lifecycle.status === "pending"
           const moved = yield* transition(
             subscription.lifecycle,
-            { _tag: "Cancel", mode: "period_end", reason, effectiveAt },
+            { _tag: "Cancel", mode: "immediately", reason },
             now
           )
-          yield* store.subscriptions.update(tenantId, { ...subscription, lifecycle: moved.state }, version)
-          yield* store.jobs.enqueue(tenantId, {
-            kind: "complete_cancellation",
-            payload: { subscriptionId, effectiveAt },
-            runAt: effectiveAt,
-            dedupeKey: `complete_cancellation:${subscriptionId}:${effectiveAt}`
-          })
+          const cancelled: Subscription = stopRenewing({ ...subscription, lifecycle: moved.state })
+          yield* store.subscriptions.update(tenantId, cancelled, version)
+          if (wasPending) yield* voidOrderInvoice(store, tenantId, subscription, now)
+          yield* endService(store, tenantId, settings, subscription, now)
+          const credited =
+            settings.cancellation.unusedTime === "account_credit" && !wasPending
+              ? yield* creditUnusedTime(store, tenantId, settings, subscription, reason, now)
+              : 0n
           yield* audit(store, tenantId, {
             actor: request.actor,
-            action: "subscription.cancellation_scheduled",
+            action: "subscription.cancelled",
             targetType: "subscription",
             targetId: subscriptionId,
-            details: { reason, effectiveAt },
+            details: { reason, credited: String(credited), currency: subscription.currency },
             at: now
           })
-          return { status: moved.state.status, effectiveAt, credited: 0n } satisfies CancelResult
-        }
-        const wasPending = subscription.lifecycle.status === "pending"
-        const moved = yield* transition(
-          subscription.lifecycle,
-          { _tag: "Cancel", mode: "immediately", reason },
-          now
-        )
-        const cancelled: Subscription = stopRenewing({ ...subscription, lifecycle: moved.state })
-        yield* store.subscriptions.update(tenantId, cancelled, version)
-        if (wasPending) yield* voidOrderInvoice(store, tenantId, subscription, now)
-        yield* endService(store, tenantId, settings, subscription, now)
-        const credited =
-          settings.cancellation.unusedTime === "account_credit" && !wasPending
-            ? yield* creditUnusedTime(store, tenantId, settings, subscription, reason, now)
-            : 0n
-        yield* audit(store, tenantId, {
-          actor: request.actor,
-          action: "subscription.cancelled",
-          targetType: "subscription",
-          targetId: subscriptionId,
-          details: { reason, credited: String(credited), currency: subscription.currency },
-          at: now
+          return { status: moved.state.status, effectiveAt: now, credited } satisfies CancelResult
         })
-        return { status: moved.state.status, effectiveAt: now, credited } satisfies CancelResult
-      })
+      )
     )
   })
 
@@ -303,29 +306,31 @@ export const completeCancellation = (request: {
     const now = yield* Clock.currentTimeMillis
     const { tenantId, subscriptionId } = request
     const settings = yield* tenantSettings(store, tenantId)
-    return yield* store.withTransaction(
-      Effect.gen(function* () {
-        const row: Versioned<Subscription> = yield* store.subscriptions.get(tenantId, subscriptionId)
-        const subscription = row.value
-        const moved = transition(subscription.lifecycle, { _tag: "CompleteCancellation" }, now)
-        if (Either.isLeft(moved)) {
-          return moved.left._tag === "CancellationNotDue" ? yield* moved.left : ("not_scheduled" as const)
-        }
-        yield* store.subscriptions.update(
-          tenantId,
-          stopRenewing({ ...subscription, lifecycle: moved.right.state }),
-          row.version
-        )
-        yield* endService(store, tenantId, settings, subscription, now)
-        yield* audit(store, tenantId, {
-          actor: { kind: "system", id: "cancellation" },
-          action: "subscription.cancelled",
-          targetType: "subscription",
-          targetId: subscriptionId,
-          details: { reason: subscription.lifecycle.cancellation?.reason ?? "", scheduled: true },
-          at: now
+    return yield* retryOnConflict(
+      store.withTransaction(
+        Effect.gen(function* () {
+          const row: Versioned<Subscription> = yield* store.subscriptions.get(tenantId, subscriptionId)
+          const subscription = row.value
+          const moved = transition(subscription.lifecycle, { _tag: "CompleteCancellation" }, now)
+          if (Either.isLeft(moved)) {
+            return moved.left._tag === "CancellationNotDue" ? yield* moved.left : ("not_scheduled" as const)
+          }
+          yield* store.subscriptions.update(
+            tenantId,
+            stopRenewing({ ...subscription, lifecycle: moved.right.state }),
+            row.version
+          )
+          yield* endService(store, tenantId, settings, subscription, now)
+          yield* audit(store, tenantId, {
+            actor: { kind: "system", id: "cancellation" },
+            action: "subscription.cancelled",
+            targetType: "subscription",
+            targetId: subscriptionId,
+            details: { reason: subscription.lifecycle.cancellation?.reason ?? "", scheduled: true },
+            at: now
+          })
+          return "completed" as const
         })
-        return "completed" as const
-      })
+      )
     )
   })

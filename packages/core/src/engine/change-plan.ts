@@ -46,6 +46,7 @@ import {
   drawInvoiceNumber,
   enqueueCollect,
   isSettled,
+  retryOnConflict,
   revenueState,
   snapshotOf,
   taxDecisionFor,
@@ -274,64 +275,66 @@ export const changePlan = (
     const now = yield* Clock.currentTimeMillis
     const { tenantId, subscriptionId } = request
     const settings = yield* tenantSettings(store, tenantId)
-    return yield* store.withTransaction(
-      Effect.gen(function* () {
-        const { value: subscription, version } = yield* store.subscriptions.get(tenantId, subscriptionId)
-        const period = subscription.currentPeriod
-        if (!changeable.has(subscription.lifecycle.status)) {
-          return yield* notChangeable(subscription, "only a running subscription changes plan")
-        }
-        if (period === undefined) return yield* notChangeable(subscription, "it has no current period")
-        const items = yield* priceChange(store, subscription, request.change)
-        if ((request.policy ?? "immediate") === "immediate") {
-          const invoice = yield* currentPeriodInvoice(store, tenantId, subscription)
-          return yield* applyNow({
-            store,
-            settings,
-            subscription,
-            version,
-            period,
-            paid: invoice === undefined || isSettled(invoice) ? undefined : 0n,
-            planId: request.change.planId,
-            items,
-            actor: request.actor,
-            action: "subscription.plan_changed",
-            now
+    return yield* retryOnConflict(
+      store.withTransaction(
+        Effect.gen(function* () {
+          const { value: subscription, version } = yield* store.subscriptions.get(tenantId, subscriptionId)
+          const period = subscription.currentPeriod
+          if (!changeable.has(subscription.lifecycle.status)) {
+            return yield* notChangeable(subscription, "only a running subscription changes plan")
+          }
+          if (period === undefined) return yield* notChangeable(subscription, "it has no current period")
+          const items = yield* priceChange(store, subscription, request.change)
+          if ((request.policy ?? "immediate") === "immediate") {
+            const invoice = yield* currentPeriodInvoice(store, tenantId, subscription)
+            return yield* applyNow({
+              store,
+              settings,
+              subscription,
+              version,
+              period,
+              paid: invoice === undefined || isSettled(invoice) ? undefined : 0n,
+              planId: request.change.planId,
+              items,
+              actor: request.actor,
+              action: "subscription.plan_changed",
+              now
+            })
+          }
+          const effectiveAt = startOfDayInZone(period.end, subscription.timeZone)
+          yield* store.jobs.enqueue(tenantId, {
+            kind: "plan_change",
+            payload: {
+              subscriptionId,
+              version,
+              change: changePayload(request.change),
+              actor: { ...request.actor }
+            },
+            runAt: effectiveAt,
+            dedupeKey: `plan_change:${subscriptionId}:${version}`
           })
-        }
-        const effectiveAt = startOfDayInZone(period.end, subscription.timeZone)
-        yield* store.jobs.enqueue(tenantId, {
-          kind: "plan_change",
-          payload: {
-            subscriptionId,
-            version,
-            change: changePayload(request.change),
-            actor: { ...request.actor }
-          },
-          runAt: effectiveAt,
-          dedupeKey: `plan_change:${subscriptionId}:${version}`
+          yield* audit(store, tenantId, {
+            actor: request.actor,
+            action: "subscription.plan_change_scheduled",
+            targetType: "subscription",
+            targetId: subscriptionId,
+            details: {
+              fromPlan: subscription.planId,
+              toPlan: request.change.planId,
+              toCycle: request.change.cycle ?? subscription.cycle,
+              effectiveAt
+            },
+            at: now
+          })
+          return {
+            policy: "end_of_term",
+            effectiveAt,
+            invoiceId: undefined,
+            amountDue: 0n,
+            credited: 0n
+          } satisfies ChangePlanResult
         })
-        yield* audit(store, tenantId, {
-          actor: request.actor,
-          action: "subscription.plan_change_scheduled",
-          targetType: "subscription",
-          targetId: subscriptionId,
-          details: {
-            fromPlan: subscription.planId,
-            toPlan: request.change.planId,
-            toCycle: request.change.cycle ?? subscription.cycle,
-            effectiveAt
-          },
-          at: now
-        })
-        return {
-          policy: "end_of_term",
-          effectiveAt,
-          invoiceId: undefined,
-          amountDue: 0n,
-          credited: 0n
-        } satisfies ChangePlanResult
-      })
+      )
     )
   })
 
@@ -360,90 +363,92 @@ export const applyScheduledChange = (request: {
     const now = yield* Clock.currentTimeMillis
     const { tenantId, subscriptionId } = request
     const settings = yield* tenantSettings(store, tenantId)
-    return yield* store.withTransaction(
-      Effect.gen(function* () {
-        const { value: subscription, version } = yield* store.subscriptions.get(tenantId, subscriptionId)
-        const { status } = subscription.lifecycle
-        if (isEnded(status) || !changeable.has(status) || !isRecurring(subscription.cycle)) return "skipped"
-        const items = yield* priceChange(store, subscription, request.change).pipe(
-          Effect.catchTag("NothingToChange", () => Effect.succeed(undefined))
-        )
-        if (items === undefined) return "skipped"
-        const today = civilDateAt(now, subscription.timeZone)
-        const period = periodContaining(subscription.anchor, subscription.cycle, today)
-        const renewal = yield* store.invoices.findByPeriod(tenantId, subscriptionId, period, "renewal")
-        if (renewal._tag === "None") {
-          // Not invoiced yet: the renewal will bill the new items (a new cycle counts from today).
-          const cycle = request.change.cycle ?? subscription.cycle
-          const moved = cycle !== subscription.cycle
-          yield* store.subscriptions.update(
-            tenantId,
-            {
-              ...subscription,
-              planId: request.change.planId,
-              items,
-              cycle,
-              ...(moved ? { anchor: today } : {})
-            },
-            version
+    return yield* retryOnConflict(
+      store.withTransaction(
+        Effect.gen(function* () {
+          const { value: subscription, version } = yield* store.subscriptions.get(tenantId, subscriptionId)
+          const { status } = subscription.lifecycle
+          if (isEnded(status) || !changeable.has(status) || !isRecurring(subscription.cycle)) return "skipped"
+          const items = yield* priceChange(store, subscription, request.change).pipe(
+            Effect.catchTag("NothingToChange", () => Effect.succeed(undefined))
           )
-          if ((yield* revenueState(store, tenantId, subscription)) === "live") {
-            const customer = yield* store.customers.get(tenantId, subscription.customerId)
-            const tax = yield* taxDecisionFor(store, tenantId, settings, customer, subscription.productKind)
-            const changed = (yield* store.subscriptions.get(tenantId, subscriptionId)).value
-            const snapshot = yield* snapshotOf(store, tenantId, settings, changed, tax)
-            yield* applyRevenue(store, tenantId, settings, {
-              _tag: "RevenueChanged",
-              at: now,
-              reason: "plan_change",
-              snapshot
+          if (items === undefined) return "skipped"
+          const today = civilDateAt(now, subscription.timeZone)
+          const period = periodContaining(subscription.anchor, subscription.cycle, today)
+          const renewal = yield* store.invoices.findByPeriod(tenantId, subscriptionId, period, "renewal")
+          if (renewal._tag === "None") {
+            // Not invoiced yet: the renewal will bill the new items (a new cycle counts from today).
+            const cycle = request.change.cycle ?? subscription.cycle
+            const moved = cycle !== subscription.cycle
+            yield* store.subscriptions.update(
+              tenantId,
+              {
+                ...subscription,
+                planId: request.change.planId,
+                items,
+                cycle,
+                ...(moved ? { anchor: today } : {})
+              },
+              version
+            )
+            if ((yield* revenueState(store, tenantId, subscription)) === "live") {
+              const customer = yield* store.customers.get(tenantId, subscription.customerId)
+              const tax = yield* taxDecisionFor(store, tenantId, settings, customer, subscription.productKind)
+              const changed = (yield* store.subscriptions.get(tenantId, subscriptionId)).value
+              const snapshot = yield* snapshotOf(store, tenantId, settings, changed, tax)
+              yield* applyRevenue(store, tenantId, settings, {
+                _tag: "RevenueChanged",
+                at: now,
+                reason: "plan_change",
+                snapshot
+              })
+            }
+            yield* audit(store, tenantId, {
+              actor: request.actor,
+              action: "subscription.plan_changed",
+              targetType: "subscription",
+              targetId: subscriptionId,
+              details: { fromPlan: subscription.planId, toPlan: request.change.planId, scheduled: true },
+              at: now
             })
+            return "applied"
           }
-          yield* audit(store, tenantId, {
-            actor: request.actor,
-            action: "subscription.plan_changed",
-            targetType: "subscription",
-            targetId: subscriptionId,
-            details: { fromPlan: subscription.planId, toPlan: request.change.planId, scheduled: true },
-            at: now
-          })
-          return "applied"
-        }
-        let paid: bigint | undefined
-        const invoice = renewal.value
-        if (!isSettled(invoice)) {
-          paid = 0n
-          const voided = voidInvoice(invoice, now)
-          if (Either.isRight(voided)) {
-            yield* store.invoices.update(tenantId, voided.right.invoice)
-            if (voided.right.creditReturned > 0n) {
-              yield* store.ledger
-                .append(tenantId, {
-                  customerId: subscription.customerId,
-                  currency: subscription.currency,
-                  amount: voided.right.creditReturned,
-                  kind: "credit_returned",
-                  invoiceId: invoice.id,
-                  at: now
-                })
-                .pipe(Effect.catchTag("InsufficientCredit", Effect.die))
+          let paid: bigint | undefined
+          const invoice = renewal.value
+          if (!isSettled(invoice)) {
+            paid = 0n
+            const voided = voidInvoice(invoice, now)
+            if (Either.isRight(voided)) {
+              yield* store.invoices.update(tenantId, voided.right.invoice)
+              if (voided.right.creditReturned > 0n) {
+                yield* store.ledger
+                  .append(tenantId, {
+                    customerId: subscription.customerId,
+                    currency: subscription.currency,
+                    amount: voided.right.creditReturned,
+                    kind: "credit_returned",
+                    invoiceId: invoice.id,
+                    at: now
+                  })
+                  .pipe(Effect.catchTag("InsufficientCredit", Effect.die))
+              }
             }
           }
-        }
-        yield* applyNow({
-          store,
-          settings,
-          subscription,
-          version,
-          period,
-          paid,
-          planId: request.change.planId,
-          items,
-          actor: request.actor,
-          action: "subscription.plan_changed",
-          now
+          yield* applyNow({
+            store,
+            settings,
+            subscription,
+            version,
+            period,
+            paid,
+            planId: request.change.planId,
+            items,
+            actor: request.actor,
+            action: "subscription.plan_changed",
+            now
+          })
+          return "applied"
         })
-        return "applied"
-      })
+      )
     )
   })

@@ -22,7 +22,7 @@ import { recordPayment } from "../invoicing/invoice/lifecycle"
 import { Ids } from "../ports/ids"
 import type { StoreError, VersionConflict } from "../ports/store/errors"
 import { Store } from "../ports/store/store"
-import { type Actor, audit, tenantSettings } from "./account"
+import { type Actor, audit, retryOnConflict, tenantSettings } from "./account"
 import { ManualPaymentConflict } from "./account-errors"
 import { settleSubscription } from "./collection"
 import type { InvalidBillingSettings } from "./errors"
@@ -154,7 +154,7 @@ export const recordManualPayment = (
         balance: balanceOf(paid)
       } satisfies ManualPaymentResult
     })
-    return yield* store.withTransaction(write).pipe(
+    return yield* retryOnConflict(store.withTransaction(write)).pipe(
       Effect.catchTag("ReferenceTaken", (taken) => known(taken.remembered)),
       // The same reference inserted concurrently: its payment key is taken. Answer as the first did.
       Effect.catchIf(

@@ -39,6 +39,7 @@ import {
   audit,
   drawInvoiceNumber,
   enqueueCollect,
+  retryOnConflict,
   snapshotOf,
   taxDecisionFor,
   tenantSettings
@@ -235,7 +236,7 @@ export const placeOrder = (request: OrderRequest): Effect.Effect<PlacedOrder, Or
       }
       return placed
     })
-    return yield* store
-      .withTransaction(write)
-      .pipe(Effect.catchTag("OrderAlreadyPlaced", (raced) => Effect.succeed(raced.placed)))
+    return yield* retryOnConflict(store.withTransaction(write)).pipe(
+      Effect.catchTag("OrderAlreadyPlaced", (raced) => Effect.succeed(raced.placed))
+    )
   })
