@@ -3,12 +3,13 @@
  * the tenant's settings, document numbers drawn inside the caller's transaction, the customer's tax
  * decision, the subscription's revenue snapshot and event, and the audit entry of each action.
  */
-import { Effect } from "effect"
+import { Effect, Either } from "effect"
 import type { InvalidTimeZone } from "../calendar/errors"
 import { civilDateAt, type Instant } from "../calendar/zone"
 import type { Customer } from "../customer/customer"
 import type { Coupon } from "../invoicing/coupon/coupon"
 import type { Invoice } from "../invoicing/invoice/document"
+import { voidInvoice } from "../invoicing/invoice/lifecycle"
 import { formatDocumentNumber, sequenceKey } from "../invoicing/numbering/numbering"
 import { determineTax, type TaxDecision } from "../invoicing/tax/determine"
 import type { TaxError } from "../invoicing/tax/errors"
@@ -216,4 +217,33 @@ export const retryOnConflict = <A, E extends { readonly _tag: string }, R>(
   Effect.retry(transaction, {
     times: 2,
     while: (error) => error._tag === "StoreError" && (error as unknown as StoreError).reason === "Conflict"
+  })
+
+/**
+ * Voids an invoice on which nothing was paid, in the caller's transaction, giving the credit applied to
+ * it back to the account (`credit_returned`). `false` (nothing written) when it cannot be voided.
+ */
+export const voidUnpaid = (
+  store: StoreService,
+  tenantId: string,
+  invoice: Invoice,
+  now: Instant
+): Effect.Effect<boolean, StoreError> =>
+  Effect.gen(function* () {
+    const voided = voidInvoice(invoice, now)
+    if (Either.isLeft(voided)) return false
+    yield* store.invoices.update(tenantId, voided.right.invoice)
+    if (voided.right.creditReturned > 0n) {
+      yield* store.ledger
+        .append(tenantId, {
+          customerId: invoice.customerId,
+          currency: invoice.currency,
+          amount: voided.right.creditReturned,
+          kind: "credit_returned",
+          invoiceId: invoice.id,
+          at: now
+        })
+        .pipe(Effect.catchTag("InsufficientCredit", Effect.die)) // returning credit never goes negative
+    }
+    return true
   })

@@ -3,8 +3,8 @@
  *
  * - `immediately` (one transaction): the subscription is `cancelled` and stops renewing (no
  *   `nextRenewalAt`); a started one gets a `provision` job `{ subscriptionId, action: "terminate" }` and
- *   its revenue `churned` event; a pending order's open invoice is voided (credit applied to it goes back
- *   to the account). When the tenant credits unused time (`cancellation.unusedTime: "account_credit"`),
+ *   its revenue `churned` event; a pending order's open invoice, or the unpaid renewal invoice of a period
+ *   not started yet, is voided (credit applied to it goes back to the account). When the tenant credits unused time (`cancellation.unusedTime: "account_credit"`),
  *   the unused part of the paid current period — measured with the tenant's proration settings, capped at
  *   what was paid, tax included — is refunded to account credit against the period's invoice, with its
  *   credit note.
@@ -14,13 +14,14 @@
  *   the job does nothing.
  */
 import { Clock, Effect, Either } from "effect"
-import { anniversaryPeriod } from "../calendar/anniversary"
+import { anniversaryPeriod, periodContaining } from "../calendar/anniversary"
+import { addDays, compareDates } from "../calendar/civil-date"
 import type { InvalidTimeZone } from "../calendar/errors"
-import { type Instant, startOfDayInZone } from "../calendar/zone"
+import { civilDateAt, type Instant, startOfDayInZone } from "../calendar/zone"
 import { isRecurring } from "../catalog/cycle"
 import { creditNoteFor } from "../invoicing/invoice/credit-note"
 import type { Invoice } from "../invoicing/invoice/document"
-import { recordRefund, refundableOf, voidInvoice } from "../invoicing/invoice/lifecycle"
+import { recordRefund, refundableOf } from "../invoicing/invoice/lifecycle"
 import type { TaxError } from "../invoicing/tax/errors"
 import type { RevenueEventError } from "../metrics/errors"
 import { Ids } from "../ports/ids"
@@ -42,7 +43,8 @@ import {
   retryOnConflict,
   revenueState,
   taxDecisionFor,
-  tenantSettings
+  tenantSettings,
+  voidUnpaid
 } from "./account"
 import { SubscriptionNotChangeable } from "./account-errors"
 import type { InvalidBillingSettings } from "./errors"
@@ -189,23 +191,32 @@ const voidOrderInvoice = (store: StoreService, tenantId: string, subscription: S
     if (!isRecurring(subscription.cycle)) return
     const period = anniversaryPeriod(subscription.anchor, subscription.cycle, 0)
     const found = yield* store.invoices.findByPeriod(tenantId, subscription.id, period, "order")
-    if (found._tag === "None") return
-    const voided = voidInvoice(found.value, now)
-    // Something was paid on it: it stays for staff to refund.
-    if (Either.isLeft(voided)) return
-    yield* store.invoices.update(tenantId, voided.right.invoice)
-    if (voided.right.creditReturned > 0n) {
-      yield* store.ledger
-        .append(tenantId, {
-          customerId: subscription.customerId,
-          currency: subscription.currency,
-          amount: voided.right.creditReturned,
-          kind: "credit_returned",
-          invoiceId: found.value.id,
-          at: now
-        })
-        .pipe(Effect.catchTag("InsufficientCredit", Effect.die))
-    }
+    // Something paid on it: it stays for staff to refund.
+    if (found._tag === "Some") yield* voidUnpaid(store, tenantId, found.value, now)
+  })
+
+/**
+ * The renewal invoice of a period that has not started yet (the billing run invoices a few days ahead),
+ * voided when nothing was paid on it: a cancelled subscription is not billed for time it will not have.
+ * An unpaid period already under way stays for staff (and dunning) to settle.
+ */
+const voidUpcomingRenewal = (
+  store: StoreService,
+  tenantId: string,
+  subscription: Subscription,
+  now: Instant
+) =>
+  Effect.gen(function* () {
+    const { nextRenewalAt, cycle, timeZone } = subscription
+    if (nextRenewalAt === undefined || !isRecurring(cycle)) return
+    const last = periodContaining(
+      subscription.anchor,
+      cycle,
+      addDays(civilDateAt(nextRenewalAt, timeZone), -1)
+    )
+    if (compareDates(last.start, civilDateAt(now, timeZone)) <= 0) return
+    const found = yield* store.invoices.findByPeriod(tenantId, subscription.id, last, "renewal")
+    if (found._tag === "Some") yield* voidUnpaid(store, tenantId, found.value, now)
   })
 
 /** Cancels a subscription now or at the end of its period: see the module comment. */
@@ -262,6 +273,7 @@ export const cancelSubscription = (
           const cancelled: Subscription = stopRenewing({ ...subscription, lifecycle: moved.state })
           yield* store.subscriptions.update(tenantId, cancelled, version)
           if (wasPending) yield* voidOrderInvoice(store, tenantId, subscription, now)
+          else yield* voidUpcomingRenewal(store, tenantId, subscription, now)
           yield* endService(store, tenantId, settings, subscription, now)
           const credited =
             settings.cancellation.unusedTime === "account_credit" && !wasPending

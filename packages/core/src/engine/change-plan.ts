@@ -26,7 +26,7 @@ import { findProduct } from "../catalog/catalog"
 import { type BillingCycle, isRecurring } from "../catalog/cycle"
 import type { CatalogError } from "../catalog/errors"
 import { type OptionValue, type PricedItem, priceSelection } from "../catalog/selection"
-import { issueInvoice, voidInvoice } from "../invoicing/invoice/lifecycle"
+import { issueInvoice } from "../invoicing/invoice/lifecycle"
 import type { TaxError } from "../invoicing/tax/errors"
 import type { RevenueEventError } from "../metrics/errors"
 import type { RevenueSnapshotError } from "../metrics/snapshot"
@@ -50,7 +50,8 @@ import {
   revenueState,
   snapshotOf,
   taxDecisionFor,
-  tenantSettings
+  tenantSettings,
+  voidUnpaid
 } from "./account"
 import { InvalidOrder, NothingToChange, SubscriptionNotChangeable } from "./account-errors"
 import type { InvalidBillingSettings } from "./errors"
@@ -417,22 +418,7 @@ export const applyScheduledChange = (request: {
           const invoice = renewal.value
           if (!isSettled(invoice)) {
             paid = 0n
-            const voided = voidInvoice(invoice, now)
-            if (Either.isRight(voided)) {
-              yield* store.invoices.update(tenantId, voided.right.invoice)
-              if (voided.right.creditReturned > 0n) {
-                yield* store.ledger
-                  .append(tenantId, {
-                    customerId: subscription.customerId,
-                    currency: subscription.currency,
-                    amount: voided.right.creditReturned,
-                    kind: "credit_returned",
-                    invoiceId: invoice.id,
-                    at: now
-                  })
-                  .pipe(Effect.catchTag("InsufficientCredit", Effect.die))
-              }
-            }
+            yield* voidUnpaid(store, tenantId, invoice, now)
           }
           yield* applyNow({
             store,

@@ -105,6 +105,29 @@ describe.each(stores)("cancelSubscription on %s", (_, storeLayer) => {
     )
   )
 
+  it.effect("now, after the next period was invoiced: its unpaid renewal invoice is voided", () =>
+    run(
+      Effect.gen(function* () {
+        const { store, subscriptionId } = yield* active("none")
+        yield* TestClock.setTime(at(2026, 4, 3))
+        expect((yield* runBilling({ tenantId })).invoiced).toBe(1)
+        yield* TestClock.setTime(at(2026, 4, 5, 10))
+        yield* cancelSubscription({
+          tenantId,
+          subscriptionId,
+          mode: "immediately",
+          reason: "moving",
+          actor: staff
+        })
+        const invoices = (yield* store.invoices.listByCustomer(tenantId, "cus-1", { limit: 10 })).items
+        expect(invoices.map((invoice) => [invoice.kind, invoice.status])).toEqual([
+          ["order", "paid"],
+          ["renewal", "void"]
+        ])
+      })
+    )
+  )
+
   it.effect("at the period's end: scheduled, not renewed, completed by its job when due", () =>
     run(
       Effect.gen(function* () {
