@@ -7,21 +7,21 @@
  *   read); a subscription counted in MRR gets its revenue `changed` event.
  * - `end_of_term`: nothing is billed now. The change is kept as a `plan_change` job due at the start of
  *   the next period (the subscription row has no place for it, and the job is durable and written in the
- *   audit's transaction). When the job runs, at that period's start, the change is applied as an
- *   immediate one over the whole period: if the period's renewal invoice (made by the billing run some
- *   days before, with the old items) was paid, its items are credited in full and the new ones charged
- *   in full, so the customer pays the difference; if nothing was paid on it, it is voided and the new
- *   items are charged in full; if the period was not invoiced yet, the subscription simply takes the new
- *   items and the renewal bills them. A subscription cancelled or ended by then is left alone.
+ *   audit's transaction). When the job runs (`applyScheduledChange`, scheduled-change.ts), at that
+ *   period's start, the change is applied as an immediate one over the whole period: if the period's
+ *   renewal invoice (made by the billing run some days before, with the old items) was paid, its items
+ *   are credited in full and the new ones charged in full, so the customer pays the difference; if
+ *   nothing was paid on it, it is voided and the new items are charged in full; if the period was not
+ *   invoiced yet, the subscription simply takes the new items and the renewal bills them. A subscription
+ *   cancelled or ended by then is left alone.
  *
  * The credit of the current items is capped at what was paid for the period (nothing for an unpaid
  * period, the proration rule); a period whose invoice was paid in part earns no credit.
  */
 import { Clock, Effect, Either } from "effect"
-import { periodContaining } from "../calendar/anniversary"
 import type { InvalidTimeZone } from "../calendar/errors"
 import type { BillingPeriod } from "../calendar/period"
-import { civilDateAt, type Instant, startOfDayInZone } from "../calendar/zone"
+import { type Instant, startOfDayInZone } from "../calendar/zone"
 import { findProduct } from "../catalog/catalog"
 import { type BillingCycle, isRecurring } from "../catalog/cycle"
 import type { CatalogError } from "../catalog/errors"
@@ -36,7 +36,6 @@ import { Store, type StoreService } from "../ports/store/store"
 import type { ProrationError } from "../proration/errors"
 import { quoteChange } from "../proration/quote"
 import { type ChangePolicy, prorationStrategyFor } from "../proration/strategy"
-import { isEnded } from "../subscription/state"
 import type { Subscription } from "../subscription/subscription"
 import {
   type Actor,
@@ -50,8 +49,7 @@ import {
   revenueState,
   snapshotOf,
   taxDecisionFor,
-  tenantSettings,
-  voidUnpaid
+  tenantSettings
 } from "./account"
 import { InvalidOrder, NothingToChange, SubscriptionNotChangeable } from "./account-errors"
 import type { InvalidBillingSettings } from "./errors"
@@ -101,7 +99,8 @@ export type ChangePlanError =
   | RevenueEventError
   | InvalidTimeZone
 
-const changeable = new Set(["active", "past_due", "suspended"])
+/** The statuses whose plan can change. */
+export const changeable = new Set(["active", "past_due", "suspended"])
 
 const sameItems = (a: ReadonlyArray<PricedItem>, b: ReadonlyArray<PricedItem>): boolean =>
   a.length === b.length &&
@@ -119,7 +118,7 @@ const sameItems = (a: ReadonlyArray<PricedItem>, b: ReadonlyArray<PricedItem>): 
   })
 
 /** The new items of a change, priced from the catalog on the cycle they renew on. */
-const priceChange = (store: StoreService, subscription: Subscription, change: PlanChange) =>
+export const priceChange = (store: StoreService, subscription: Subscription, change: PlanChange) =>
   Effect.gen(function* () {
     const catalog = yield* store.catalogs.get(subscription.tenantId)
     const product = yield* findProduct(catalog, subscription.productId)
@@ -155,7 +154,7 @@ const notChangeable = (subscription: Subscription, reason: string) =>
  * The change applied now, over `period` (the current one, or for a scheduled change the period it
  * takes effect in), in the caller's transaction.
  */
-const applyNow = (input: {
+export const applyNow = (input: {
   readonly store: StoreService
   readonly settings: BillingSettings
   readonly subscription: Subscription
@@ -346,95 +345,3 @@ const changePayload = (change: PlanChange) => ({
   ...(change.options === undefined ? {} : { options: change.options.map((value) => ({ ...value })) }),
   ...(change.addons === undefined ? {} : { addons: change.addons.map((addon) => ({ ...addon })) })
 })
-
-export type ScheduledChangeOutcome = "applied" | "skipped"
-
-/**
- * The `plan_change` job: a change scheduled for the end of a period, applied when that period starts
- * (see the module comment). `skipped` when the subscription no longer runs.
- */
-export const applyScheduledChange = (request: {
-  readonly tenantId: string
-  readonly subscriptionId: string
-  readonly change: PlanChange
-  readonly actor: Actor
-}): Effect.Effect<ScheduledChangeOutcome, ChangePlanError, Store | Ids> =>
-  Effect.gen(function* () {
-    const store = yield* Store
-    const now = yield* Clock.currentTimeMillis
-    const { tenantId, subscriptionId } = request
-    const settings = yield* tenantSettings(store, tenantId)
-    return yield* retryOnConflict(
-      store.withTransaction(
-        Effect.gen(function* () {
-          const { value: subscription, version } = yield* store.subscriptions.get(tenantId, subscriptionId)
-          const { status } = subscription.lifecycle
-          if (isEnded(status) || !changeable.has(status) || !isRecurring(subscription.cycle)) return "skipped"
-          const items = yield* priceChange(store, subscription, request.change).pipe(
-            Effect.catchTag("NothingToChange", () => Effect.succeed(undefined))
-          )
-          if (items === undefined) return "skipped"
-          const today = civilDateAt(now, subscription.timeZone)
-          const period = periodContaining(subscription.anchor, subscription.cycle, today)
-          const renewal = yield* store.invoices.findByPeriod(tenantId, subscriptionId, period, "renewal")
-          if (renewal._tag === "None") {
-            // Not invoiced yet: the renewal will bill the new items (a new cycle counts from today).
-            const cycle = request.change.cycle ?? subscription.cycle
-            const moved = cycle !== subscription.cycle
-            yield* store.subscriptions.update(
-              tenantId,
-              {
-                ...subscription,
-                planId: request.change.planId,
-                items,
-                cycle,
-                ...(moved ? { anchor: today } : {})
-              },
-              version
-            )
-            if ((yield* revenueState(store, tenantId, subscription)) === "live") {
-              const customer = yield* store.customers.get(tenantId, subscription.customerId)
-              const tax = yield* taxDecisionFor(store, tenantId, settings, customer, subscription.productKind)
-              const changed = (yield* store.subscriptions.get(tenantId, subscriptionId)).value
-              const snapshot = yield* snapshotOf(store, tenantId, settings, changed, tax)
-              yield* applyRevenue(store, tenantId, settings, {
-                _tag: "RevenueChanged",
-                at: now,
-                reason: "plan_change",
-                snapshot
-              })
-            }
-            yield* audit(store, tenantId, {
-              actor: request.actor,
-              action: "subscription.plan_changed",
-              targetType: "subscription",
-              targetId: subscriptionId,
-              details: { fromPlan: subscription.planId, toPlan: request.change.planId, scheduled: true },
-              at: now
-            })
-            return "applied"
-          }
-          let paid: bigint | undefined
-          const invoice = renewal.value
-          if (!isSettled(invoice)) {
-            paid = 0n
-            yield* voidUnpaid(store, tenantId, invoice, now)
-          }
-          yield* applyNow({
-            store,
-            settings,
-            subscription,
-            version,
-            period,
-            paid,
-            planId: request.change.planId,
-            items,
-            actor: request.actor,
-            action: "subscription.plan_changed",
-            now
-          })
-          return "applied"
-        })
-      )
-    )
-  })

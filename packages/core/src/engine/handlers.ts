@@ -14,8 +14,8 @@ import type { Job } from "../ports/store/records"
 import type { Store } from "../ports/store/store"
 import { runBilling } from "./billing-run"
 import { completeCancellation } from "./cancel"
-import { applyScheduledChange } from "./change-plan"
 import { collectInvoice, reconcileCollection } from "./collection"
+import { applyScheduledChange } from "./scheduled-change"
 import type { JobHandler } from "./worker"
 
 const CollectPayload = Schema.Struct({

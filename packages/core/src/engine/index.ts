@@ -23,13 +23,11 @@ export {
   completeCancellation
 } from "./cancel"
 export {
-  applyScheduledChange,
   type ChangePlanError,
   type ChangePlanRequest,
   type ChangePlanResult,
   changePlan,
-  type PlanChange,
-  type ScheduledChangeOutcome
+  type PlanChange
 } from "./change-plan"
 export {
   type CollectOutcome,
@@ -70,6 +68,7 @@ export {
   type RenewalSubject,
   renewalStep
 } from "./renewal-plan"
+export { applyScheduledChange, type ScheduledChangeOutcome } from "./scheduled-change"
 export {
   BillingSettings,
   type BillingSettingsInput,
