@@ -24,6 +24,7 @@ import { type ChargeOutcome, type GatewayError, PaymentGateway } from "../ports/
 import type { StoreError, VersionConflict } from "../ports/store/errors"
 import { Store, type StoreService } from "../ports/store/store"
 import { transition } from "../subscription/machine"
+import { settleOrder } from "./place-order"
 
 export interface CollectRequest {
   readonly tenantId: string
@@ -45,8 +46,11 @@ export const collectionKey = (invoiceId: string, attempt: number): string => `co
 
 const reconcileDelayMs = 5 * 60_000
 
-/** The invoice is paid: the subscription it renews learns of it, in the caller's transaction. */
-const settleSubscription = (
+/**
+ * The invoice is paid: the subscription it renews learns of it, in the caller's transaction. A pending
+ * subscription's paid order invoice activates it (`activateOrder`).
+ */
+export const settleSubscription = (
   store: StoreService,
   tenantId: string,
   invoice: Invoice,
@@ -54,7 +58,9 @@ const settleSubscription = (
 ): Effect.Effect<void, StoreError | VersionConflict> =>
   Effect.gen(function* () {
     if (invoice.subscriptionId === undefined) return
-    const { value: subscription, version } = yield* store.subscriptions.get(tenantId, invoice.subscriptionId)
+    const row = yield* store.subscriptions.get(tenantId, invoice.subscriptionId)
+    if (row.value.lifecycle.status === "pending") return yield* settleOrder(store, tenantId, row, invoice, at)
+    const { value: subscription, version } = row
     const moved = transition(subscription.lifecycle, { _tag: "PaymentReceived" }, at)
     const lifecycle = Either.isRight(moved) ? moved.right.state : subscription.lifecycle
     // The paid period becomes the current one (a late payment of an older period does not move it back).

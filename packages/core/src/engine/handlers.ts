@@ -1,16 +1,19 @@
 /**
  * The engine's job handlers, by job kind, for `runWorker` / `workOnce`: what the jobs the engine writes
  * (`billing_run` and `dunning_run` from the scheduler, `collect` from the billing run, `reconcile` from
- * collection, `dunning_*` from the dunning run) do.
+ * collection, `dunning_*` from the dunning run, `complete_cancellation` from a cancellation at the end of
+ * the period, `plan_change` from a plan change at the end of the period) do.
  * A handler fails when its job must be tried again later (the worker's backoff), and succeeds when the
  * job is done, whatever the business outcome (a declined card is done: dunning takes over).
  */
 import { Effect, Schema } from "effect"
+import { BillingCycles } from "../catalog/cycle"
 import type { Ids } from "../ports/ids"
 import type { PaymentGateway } from "../ports/payment-gateway"
 import type { Job } from "../ports/store/records"
 import type { Store } from "../ports/store/store"
 import { runBilling } from "./billing-run"
+import { completeCancellation } from "./cancel"
 import { collectInvoice, reconcileCollection } from "./collection"
 import {
   applyLateFeeHandler,
@@ -21,6 +24,7 @@ import {
   terminateServiceHandler
 } from "./dunning-actions"
 import { dunningJobKinds, runDunning } from "./dunning-run"
+import { applyScheduledChange } from "./scheduled-change"
 import type { JobHandler } from "./worker"
 
 const CollectPayload = Schema.Struct({
@@ -30,6 +34,38 @@ const CollectPayload = Schema.Struct({
 const ReconcilePayload = Schema.Struct({
   invoiceId: Schema.String,
   attempt: Schema.Int.pipe(Schema.positive())
+})
+
+const CompleteCancellationPayload = Schema.Struct({ subscriptionId: Schema.String })
+const PlanChangePayload = Schema.Struct({
+  subscriptionId: Schema.String,
+  change: Schema.Struct({
+    planId: Schema.String,
+    cycle: Schema.optionalWith(Schema.Literal(...BillingCycles), { exact: true }),
+    options: Schema.optionalWith(
+      Schema.Array(
+        Schema.Union(
+          Schema.Struct({ optionId: Schema.String, choiceId: Schema.String }),
+          Schema.Struct({ optionId: Schema.String, quantity: Schema.Number }),
+          Schema.Struct({ optionId: Schema.String, enabled: Schema.Boolean })
+        )
+      ),
+      { exact: true }
+    ),
+    addons: Schema.optionalWith(
+      Schema.Array(
+        Schema.Struct({
+          addonId: Schema.String,
+          cycle: Schema.optionalWith(Schema.Literal(...BillingCycles), { exact: true })
+        })
+      ),
+      { exact: true }
+    )
+  }),
+  actor: Schema.Struct({
+    kind: Schema.Literal("staff", "customer", "api_key", "system"),
+    id: Schema.String
+  })
 })
 
 /** The payload of a job the engine wrote is not what it should be: a bug, so the job dies loudly. */
@@ -48,7 +84,7 @@ export class StillReconciling extends Schema.TaggedError<StillReconciling>()("St
 
 export type EngineServices = Store | Ids | PaymentGateway
 
-/** Handlers for `billing_run`, `collect`, `reconcile`, `dunning_run` and dunning's actions, for the worker. */
+/** Handlers for the jobs the engine writes (all but `provision` and `notify`), to give to the worker. */
 export const engineHandlers: { readonly [kind: string]: JobHandler<EngineServices> } = {
   billing_run: (job) => Effect.asVoid(runBilling({ tenantId: job.tenantId })),
   dunning_run: (job) => Effect.asVoid(runDunning({ tenantId: job.tenantId })),
@@ -61,6 +97,14 @@ export const engineHandlers: { readonly [kind: string]: JobHandler<EngineService
   collect: (job) =>
     Effect.flatMap(payload(CollectPayload, job), ({ invoiceId, attempt }) =>
       Effect.asVoid(collectInvoice({ tenantId: job.tenantId, invoiceId, attempt }))
+    ),
+  complete_cancellation: (job) =>
+    Effect.flatMap(payload(CompleteCancellationPayload, job), ({ subscriptionId }) =>
+      Effect.asVoid(completeCancellation({ tenantId: job.tenantId, subscriptionId }))
+    ),
+  plan_change: (job) =>
+    Effect.flatMap(payload(PlanChangePayload, job), ({ subscriptionId, change, actor }) =>
+      Effect.asVoid(applyScheduledChange({ tenantId: job.tenantId, subscriptionId, change, actor }))
     ),
   reconcile: (job) =>
     Effect.flatMap(payload(ReconcilePayload, job), ({ invoiceId, attempt }) => {

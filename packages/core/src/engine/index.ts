@@ -1,3 +1,13 @@
+export type { Actor } from "./account"
+export { type CreditGrant, grantCredit } from "./account-credit"
+export {
+  InvalidOrder,
+  ManualPaymentConflict,
+  NothingToChange,
+  RefundFailed,
+  RefundNotPossible,
+  SubscriptionNotChangeable
+} from "./account-errors"
 export {
   type BillingFailure,
   type BillingRunOptions,
@@ -5,11 +15,27 @@ export {
   runBilling
 } from "./billing-run"
 export {
+  type CancelError,
+  type CancelRequest,
+  type CancelResult,
+  type CompleteCancellationOutcome,
+  cancelSubscription,
+  completeCancellation
+} from "./cancel"
+export {
+  type ChangePlanError,
+  type ChangePlanRequest,
+  type ChangePlanResult,
+  changePlan,
+  type PlanChange
+} from "./change-plan"
+export {
   type CollectOutcome,
   type CollectRequest,
   collectInvoice,
   collectionKey,
-  reconcileCollection
+  reconcileCollection,
+  settleSubscription
 } from "./collection"
 export {
   applyLateFeeHandler,
@@ -36,12 +62,35 @@ export {
 export { InvalidBillingSettings } from "./errors"
 export { type EngineServices, engineHandlers, StillReconciling } from "./handlers"
 export {
+  type ManualPaymentError,
+  type ManualPaymentMethod,
+  type ManualPaymentRequest,
+  type ManualPaymentResult,
+  manualPaymentKey,
+  recordManualPayment
+} from "./manual-payment"
+export {
+  activateOrder,
+  type OrderError,
+  type OrderRequest,
+  type PlacedOrder,
+  placeOrder
+} from "./place-order"
+export {
+  type RefundInvoiceError,
+  type RefundInvoiceRequest,
+  type RefundInvoiceResult,
+  refundInvoice,
+  refundKey
+} from "./refund"
+export {
   type PlannedRenewal,
   planRenewal,
   type RenewalStep,
   type RenewalSubject,
   renewalStep
 } from "./renewal-plan"
+export { applyScheduledChange, type ScheduledChangeOutcome } from "./scheduled-change"
 export {
   BillingSettings,
   type BillingSettingsInput,

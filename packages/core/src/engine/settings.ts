@@ -29,6 +29,14 @@ const Numbering = Schema.Struct({
   })
 )
 
+/** Credit notes' numbering unless the tenant sets one: `CN-2026-00001`, restarting every year. */
+export const defaultCreditNoteNumbering: NumberingPolicy = {
+  format: "CN-{YEAR}-{NUMBER:5}",
+  reset: "yearly",
+  start: 1,
+  mode: "immediate"
+}
+
 export const BillingSettings = Schema.Struct({
   /** The zone the tenant's documents are dated in (invoice numbers per year follow it). */
   timeZone: TimeZone,
@@ -42,6 +50,15 @@ export const BillingSettings = Schema.Struct({
   numbering: Schema.optionalWith(Numbering, { default: () => defaultNumbering as NumberingPolicy }),
   dunning: Schema.optionalWith(DunningPolicy, { default: () => defaultDunningPolicy }),
   proration: Schema.optionalWith(ProrationSettings, { default: () => defaultProrationSettings }),
+  /** How credit notes are numbered: a gapless sequence of their own (`credit_note`), drawn on issue. */
+  creditNotes: Schema.optionalWith(Numbering, { default: () => defaultCreditNoteNumbering }),
+  /**
+   * What an immediate cancellation does with the unused part of the paid period: `none` keeps it,
+   * `account_credit` credits it (measured with the proration settings) to the customer's account.
+   */
+  cancellation: Schema.optionalWith(Schema.Struct({ unusedTime: Schema.Literal("none", "account_credit") }), {
+    default: () => ({ unusedTime: "none" as const })
+  }),
   rounding: Schema.optionalWith(Schema.Literal(...RoundingModes), { default: () => "half-even" as const })
 })
 export type BillingSettings = typeof BillingSettings.Type

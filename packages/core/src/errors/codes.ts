@@ -73,6 +73,12 @@ export const ErrorCodes = {
   StillReconciling: "STILL_RECONCILING",
   DunningRecordMissing: "DUNNING_RECORD_MISSING",
   LateFeeAmountMissing: "LATE_FEE_AMOUNT_MISSING",
+  InvalidOrder: "INVALID_ORDER",
+  SubscriptionNotChangeable: "SUBSCRIPTION_NOT_CHANGEABLE",
+  NothingToChange: "NOTHING_TO_CHANGE",
+  ManualPaymentConflict: "MANUAL_PAYMENT_CONFLICT",
+  RefundNotPossible: "REFUND_NOT_POSSIBLE",
+  RefundFailed: "REFUND_FAILED",
   // ports
   StoreError: "STORE_ERROR",
   DuplicateInvoice: "DUPLICATE_INVOICE",

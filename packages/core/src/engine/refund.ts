@@ -1,0 +1,231 @@
+/**
+ * Refunding a paid invoice, in full or in part, to the payment method (through the `PaymentGateway`) or
+ * to the customer's account credit (a `refund_to_credit` ledger entry). Always with a credit note of the
+ * same amount, numbered from the credit notes' own gapless sequence; the invoice's settlement records the
+ * amount as refunded and credited (`partially_refunded`, then `refunded`).
+ *
+ * Exactly once: the request carries the staff action's key (`requestKey`); the gateway refund's
+ * idempotency key is `refund:<invoiceId>:<requestKey>`, so a retry after a crash between the gateway's
+ * answer and the write replays the provider's refund instead of refunding twice, and the refund row is
+ * unique on it. The key is remembered in the refund's transaction: asking again returns the first
+ * refund. Domain checks (the invoice is paid, the amount is refundable) come before any gateway call.
+ */
+import { Clock, Data, Effect, Option, Schema } from "effect"
+import { creditNoteFor } from "../invoicing/invoice/credit-note"
+import type { Invoice, InvoiceStatus } from "../invoicing/invoice/document"
+import type {
+  IllegalInvoiceTransition,
+  NonPositiveAmount,
+  RefundExceedsPaid
+} from "../invoicing/invoice/errors"
+import { recordRefund } from "../invoicing/invoice/lifecycle"
+import { money } from "../money/money"
+import { Ids } from "../ports/ids"
+import { type GatewayError, PaymentGateway, type RefundOutcome } from "../ports/payment-gateway"
+import type { StoreError } from "../ports/store/errors"
+import type { Payment } from "../ports/store/records"
+import { Store, type StoreService } from "../ports/store/store"
+import { type Actor, audit, drawCreditNoteNumber, tenantSettings } from "./account"
+import { RefundFailed, RefundNotPossible } from "./account-errors"
+import type { InvalidBillingSettings } from "./errors"
+
+export interface RefundInvoiceRequest {
+  readonly tenantId: string
+  readonly invoiceId: string
+  /** Positive minor units (gross), at most what is still refundable. */
+  readonly amount: bigint
+  readonly destination: "original_method" | "account_credit"
+  /** Printed on the credit note. */
+  readonly reason: string
+  /** The staff action's idempotency key: the same key refunds once. */
+  readonly requestKey: string
+  readonly actor: Actor
+}
+
+export interface RefundInvoiceResult {
+  readonly creditNoteId: string
+  readonly creditNoteNumber: string
+  /** The refund row, when the invoice had a payment to refund (not when credit alone paid it). */
+  readonly refundId: string | undefined
+  readonly status: InvoiceStatus
+  /** Everything refunded on the invoice so far. */
+  readonly refunded: bigint
+}
+
+export type RefundInvoiceError =
+  | StoreError
+  | InvalidBillingSettings
+  | IllegalInvoiceTransition
+  | NonPositiveAmount
+  | RefundExceedsPaid
+  | RefundNotPossible
+  | RefundFailed
+  | GatewayError
+
+const Remembered = Schema.Struct({ creditNoteId: Schema.String, creditNoteNumber: Schema.String })
+
+class RequestTaken extends Data.TaggedError("RequestTaken")<{ readonly remembered: unknown }> {}
+
+/** The gateway idempotency key (and refund row key) of a refund request. */
+export const refundKey = (invoiceId: string, requestKey: string): string =>
+  `refund:${invoiceId}:${requestKey}`
+
+/** What a succeeded payment can still give back: its amount less the refunds made against it. */
+const refundableByPayment = (store: StoreService, tenantId: string, invoiceId: string) =>
+  Effect.map(
+    Effect.zip(
+      store.payments.listByInvoice(tenantId, invoiceId),
+      store.refunds.listByInvoice(tenantId, invoiceId)
+    ),
+    ([payments, refunds]) =>
+      payments
+        .filter((payment) => payment.status === "succeeded")
+        .map((payment) => ({
+          payment,
+          left:
+            payment.amount -
+            refunds
+              .filter((refund) => refund.paymentId === payment.id)
+              .reduce((sum, refund) => sum + refund.amount, 0n)
+        }))
+  )
+
+/** The answer to a request whose key was refunded before: the first refund, as it stands now. */
+const answer = (store: StoreService, tenantId: string, invoiceId: string, key: string, remembered: unknown) =>
+  Effect.gen(function* () {
+    const first = Schema.decodeUnknownSync(Remembered)(remembered)
+    const invoice = yield* store.invoices.get(tenantId, invoiceId)
+    const refunds = yield* store.refunds.listByInvoice(tenantId, invoiceId)
+    return {
+      ...first,
+      refundId: refunds.find((refund) => refund.idempotencyKey === key)?.id,
+      status: invoice.status,
+      refunded: invoice.settlement.refunded
+    } satisfies RefundInvoiceResult
+  })
+
+/** Refunds an invoice: see the module comment. */
+export const refundInvoice = (
+  request: RefundInvoiceRequest
+): Effect.Effect<RefundInvoiceResult, RefundInvoiceError, Store | Ids | PaymentGateway> =>
+  Effect.gen(function* () {
+    const store = yield* Store
+    const ids = yield* Ids
+    const gateway = yield* PaymentGateway
+    const now = yield* Clock.currentTimeMillis
+    const { tenantId, invoiceId, amount } = request
+    const key = refundKey(invoiceId, request.requestKey)
+    const recalled = yield* store.idempotency.recall(tenantId, key)
+    if (Option.isSome(recalled)) return yield* answer(store, tenantId, invoiceId, key, recalled.value)
+
+    const settings = yield* tenantSettings(store, tenantId)
+    const invoice = yield* store.invoices.get(tenantId, invoiceId)
+    yield* recordRefund(invoice, amount) // the domain's checks, before anything leaves the house
+    const candidates = yield* refundableByPayment(store, tenantId, invoiceId)
+    // The latest payment that can give the whole amount back.
+    const source = [...candidates].reverse().find((candidate) => candidate.left >= amount)
+
+    let payment: Payment | undefined = source?.payment ?? candidates[candidates.length - 1]?.payment
+    let outcome: RefundOutcome | undefined
+    if (request.destination === "original_method") {
+      const refusal = (reason: string) => new RefundNotPossible({ invoiceId, reason })
+      if (
+        source === undefined ||
+        source.payment.chargeId === undefined ||
+        source.payment.gateway !== gateway.name
+      ) {
+        return yield* refusal(`no ${gateway.name} payment of the invoice can refund ${amount}`)
+      }
+      if (!gateway.capabilities.refunds) return yield* refusal(`${gateway.name} does not refund`)
+      if (amount < source.payment.amount && !gateway.capabilities.partialRefunds) {
+        return yield* refusal(`${gateway.name} does not refund part of a payment`)
+      }
+      payment = source.payment
+      outcome = yield* gateway.refund({
+        chargeId: source.payment.chargeId,
+        amount: money(amount, invoice.currency),
+        idempotencyKey: key,
+        reason: request.reason
+      })
+      if (outcome.status === "failed") {
+        return yield* new RefundFailed({ invoiceId, idempotencyKey: key, status: outcome.status })
+      }
+    }
+
+    const creditNoteId = yield* ids.next("cn")
+    const refundId = yield* ids.next("ref")
+    const write = Effect.gen(function* () {
+      const current = yield* store.invoices.get(tenantId, invoiceId)
+      const note = yield* creditNoteFor(current, amount, request.reason, now)
+      const refunded: Invoice = yield* recordRefund(current, amount)
+      const creditNoteNumber = yield* drawCreditNoteNumber(store, tenantId, settings, now)
+      yield* store.creditNotes.insert(tenantId, { id: creditNoteId, number: creditNoteNumber, note })
+      if (payment !== undefined) {
+        yield* store.refunds.insert(tenantId, {
+          id: refundId,
+          paymentId: payment.id,
+          invoiceId,
+          customerId: current.customerId,
+          currency: current.currency,
+          amount,
+          destination: request.destination,
+          ...(outcome === undefined ? {} : { gatewayRefundId: outcome.refundId }),
+          idempotencyKey: key,
+          at: now
+        })
+      }
+      if (request.destination === "account_credit") {
+        yield* store.ledger
+          .append(tenantId, {
+            customerId: current.customerId,
+            currency: current.currency,
+            amount,
+            kind: "refund_to_credit",
+            invoiceId,
+            note: `Credit note ${creditNoteNumber}`,
+            at: now
+          })
+          // Adding credit never makes a balance negative.
+          .pipe(Effect.catchTag("InsufficientCredit", Effect.die))
+      }
+      yield* store.invoices.update(tenantId, refunded)
+      yield* audit(store, tenantId, {
+        actor: request.actor,
+        action: "invoice.refunded",
+        targetType: "invoice",
+        targetId: invoiceId,
+        details: {
+          amount: String(amount),
+          currency: current.currency,
+          destination: request.destination,
+          creditNote: creditNoteNumber,
+          reason: request.reason
+        },
+        at: now
+      })
+      const first = yield* store.idempotency.remember(tenantId, key, { creditNoteId, creditNoteNumber })
+      if (Schema.decodeUnknownSync(Remembered)(first).creditNoteId !== creditNoteId) {
+        return yield* new RequestTaken({ remembered: first })
+      }
+      return {
+        creditNoteId,
+        creditNoteNumber,
+        refundId: payment === undefined ? undefined : refundId,
+        status: refunded.status,
+        refunded: refunded.settlement.refunded
+      } satisfies RefundInvoiceResult
+    })
+    return yield* store.withTransaction(write).pipe(
+      Effect.catchTag("RequestTaken", (taken) => answer(store, tenantId, invoiceId, key, taken.remembered)),
+      // The same request written concurrently (its refund key is taken): answer as the first did.
+      Effect.catchIf(
+        (error): error is StoreError => error._tag === "StoreError" && error.reason === "Conflict",
+        (error) =>
+          Effect.flatMap(store.idempotency.recall(tenantId, key), (remembered) =>
+            Option.isSome(remembered)
+              ? answer(store, tenantId, invoiceId, key, remembered.value)
+              : Effect.fail(error)
+          )
+      )
+    )
+  })
