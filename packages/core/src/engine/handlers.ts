@@ -117,7 +117,12 @@ export const engineHandlers: { readonly [kind: string]: JobHandler<EngineService
               return Effect.fail(new StillReconciling({ invoiceId, attempt }))
             case "Unseen":
               // The request never reached the gateway: charging with the same key cannot charge twice.
-              return Effect.asVoid(collectInvoice(request))
+              // If that answer is lost too, this job (which holds the reconcile key) stays to ask again.
+              return Effect.flatMap(collectInvoice(request), (collected) =>
+                collected._tag === "Reconciling"
+                  ? Effect.fail(new StillReconciling({ invoiceId, attempt }))
+                  : Effect.void
+              )
             default:
               return Effect.void
           }

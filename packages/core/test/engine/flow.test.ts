@@ -88,7 +88,11 @@ describe.each(stores)("engine jobs on %s", (_, storeLayer) => {
         storeLayer(),
         SequentialIds.layer,
         InMemoryGateway.layer({
-          methods: { pm_ok: { kind: "succeed" }, pm_timeout: { kind: "unknown_then_succeeded" } }
+          methods: {
+            pm_ok: { kind: "succeed" },
+            pm_timeout: { kind: "unknown_then_succeeded" },
+            pm_unreachable: { kind: "unreachable", times: 2 }
+          }
         })
       )
     )
@@ -128,6 +132,31 @@ describe.each(stores)("engine jobs on %s", (_, storeLayer) => {
         expect((yield* store.invoices.get("tenant-1", invoice?.id ?? "")).status).toBe("paid")
         expect((yield* InMemoryGatewayInspector).charges().map((c) => c.calls)).toEqual([1])
         expect((yield* store.payments.listByInvoice("tenant-1", invoice?.id ?? "")).length).toBe(1)
+      })
+    )
+  )
+
+  it.effect("keeps reconciling while a charge sent again is lost again, then records the one charge", () =>
+    run(
+      Effect.gen(function* () {
+        const store = yield* seed("pm_unreachable")
+        yield* TestClock.setTime(at(2026, 2, 10))
+        yield* scheduleRecurring("tenant-1", { kind: "billing_run", everyMs: 3_600_000 })
+        yield* work
+        yield* TestClock.setTime(at(2026, 2, 15))
+        yield* work // collect: the request is lost before the gateway; a reconcile job is written
+        const [invoice] = (yield* store.invoices.listByCustomer("tenant-1", "cus-1", { limit: 10 })).items
+        const invoiceId = invoice?.id ?? ""
+        yield* TestClock.adjust("5 minutes")
+        // reconcile: the gateway never saw the key, so it charges again with it — and that is lost too:
+        // the job must stay, not complete with the outcome still unknown.
+        expect(yield* work).toMatchObject({ claimed: 1, completed: 0 })
+        expect((yield* store.invoices.get("tenant-1", invoiceId)).status).toBe("open")
+        yield* TestClock.adjust("1 hour")
+        expect(yield* work).toMatchObject({ claimed: 1, completed: 1 })
+        expect((yield* store.invoices.get("tenant-1", invoiceId)).status).toBe("paid")
+        expect((yield* InMemoryGatewayInspector).charges().map((c) => c.calls)).toEqual([1])
+        expect((yield* store.payments.listByInvoice("tenant-1", invoiceId)).length).toBe(1)
       })
     )
   )

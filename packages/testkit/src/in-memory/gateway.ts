@@ -22,6 +22,11 @@ export type MethodBehaviour =
   | { readonly kind: "requires_action" }
   /** The first call's outcome is `unknown` (a timeout after the charge was made); the charge succeeded. */
   | { readonly kind: "unknown_then_succeeded" }
+  /**
+   * The first `times` calls with a key never reach the provider (a timeout before the request left): the
+   * outcome is `unknown` and nothing is charged or recorded; the next call with the key succeeds.
+   */
+  | { readonly kind: "unreachable"; readonly times: number }
 
 export interface InMemoryGatewayOptions {
   readonly name?: string
@@ -85,6 +90,7 @@ export const makeInMemoryGateway = (
   const detached = new Set<string>()
   const charges = new Map<string, RecordedCharge>()
   const refunds = new Map<string, RefundOutcome>()
+  const lost = new Map<string, number>()
 
   const behaviourOf = (methodId: string): MethodBehaviour | undefined =>
     detached.has(methodId)
@@ -98,6 +104,7 @@ export const makeInMemoryGateway = (
     const base = { idempotencyKey: request.idempotencyKey, amount: request.amount, chargeId: nextId("ch") }
     switch (behaviour.kind) {
       case "succeed":
+      case "unreachable":
         return { truth: { ...base, status: "succeeded" }, first: { ...base, status: "succeeded" } }
       case "decline": {
         const declined: ChargeOutcome = {
@@ -195,6 +202,15 @@ export const makeInMemoryGateway = (
         const behaviour = behaviourOf(request.methodId)
         if (behaviour === undefined)
           return fail("InvalidRequest", `no method ${request.methodId}`, "resource_missing")
+        if (behaviour.kind === "unreachable" && (lost.get(request.idempotencyKey) ?? 0) < behaviour.times) {
+          lost.set(request.idempotencyKey, (lost.get(request.idempotencyKey) ?? 0) + 1)
+          return Effect.succeed<ChargeOutcome>({
+            idempotencyKey: request.idempotencyKey,
+            amount: request.amount,
+            status: "unknown",
+            reason: "timeout before the request reached the provider"
+          })
+        }
         const { truth, first } = newCharge(request, behaviour)
         charges.set(request.idempotencyKey, { request, outcome: truth, calls: 1 })
         return Effect.succeed(first)
