@@ -196,16 +196,25 @@ const serviceActions = (input: DunningInput, invoice: Invoice): ReadonlyArray<Du
 }
 
 /**
- * A paid renewal invoice lifts the service's suspension when the policy says so, the reason is
- * `non_payment`, and the suspension started after the invoice fell due (so this invoice can be why).
+ * Whether paying `invoice` lifts the subscription's suspension: the policy says so, the invoice is a
+ * renewal, the reason is `non_payment`, and the suspension started after the invoice fell due (so this
+ * invoice can be why). Collection asks the same when a payment settles the invoice.
  */
+export const paymentLiftsSuspension = (
+  subscription: Pick<Subscription, "lifecycle">,
+  invoice: Invoice,
+  policy: DunningPolicy
+): boolean => {
+  if (!policy.unsuspendOnPayment || invoice.kind !== "renewal") return false
+  const { status, suspension } = subscription.lifecycle
+  if (status !== "suspended" || suspension === undefined || suspension.reason !== "non_payment") return false
+  return suspension.at > invoice.dueAt
+}
+
+/** The unsuspension a paid invoice calls for (see {@link paymentLiftsSuspension}). */
 const unsuspendAction = (input: DunningInput, invoice: Invoice): DunningAction | undefined => {
   const { subscription, policy, now } = input
-  if (subscription === undefined || !policy.unsuspendOnPayment || invoice.kind !== "renewal") return undefined
-  const { status, suspension } = subscription.lifecycle
-  if (status !== "suspended" || suspension === undefined || suspension.reason !== "non_payment")
-    return undefined
-  if (suspension.at <= invoice.dueAt) return undefined
+  if (subscription === undefined || !paymentLiftsSuspension(subscription, invoice, policy)) return undefined
   const at = Math.min(invoice.paidAt ?? now, now)
   return {
     _tag: "UnsuspendService",

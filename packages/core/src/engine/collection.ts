@@ -16,6 +16,7 @@
  */
 import { Clock, Effect, Either, Option } from "effect"
 import { compareDates } from "../calendar/civil-date"
+import { paymentLiftsSuspension } from "../dunning/schedule"
 import { balanceOf, type Invoice } from "../invoicing/invoice/document"
 import { applyCredit, recordPayment } from "../invoicing/invoice/lifecycle"
 import { money } from "../money/money"
@@ -24,7 +25,9 @@ import { type ChargeOutcome, type GatewayError, PaymentGateway } from "../ports/
 import type { StoreError, VersionConflict } from "../ports/store/errors"
 import { Store, type StoreService } from "../ports/store/store"
 import { transition } from "../subscription/machine"
+import type { InvalidBillingSettings } from "./errors"
 import { settleOrder } from "./place-order"
+import { billingSettingsOf } from "./settings"
 
 export interface CollectRequest {
   readonly tenantId: string
@@ -48,21 +51,28 @@ const reconcileDelayMs = 5 * 60_000
 
 /**
  * The invoice is paid: the subscription it renews learns of it, in the caller's transaction. A pending
- * subscription's paid order invoice activates it (`activateOrder`).
+ * subscription's paid order invoice activates it (`activateOrder`); a past-due one is active again; a
+ * suspended one is unsuspended only when the tenant's dunning policy lifts it for this invoice
+ * (`paymentLiftsSuspension`: a non-payment suspension that started after the invoice fell due).
  */
 export const settleSubscription = (
   store: StoreService,
   tenantId: string,
   invoice: Invoice,
   at: number
-): Effect.Effect<void, StoreError | VersionConflict> =>
+): Effect.Effect<void, StoreError | VersionConflict | InvalidBillingSettings> =>
   Effect.gen(function* () {
     if (invoice.subscriptionId === undefined) return
     const row = yield* store.subscriptions.get(tenantId, invoice.subscriptionId)
     if (row.value.lifecycle.status === "pending") return yield* settleOrder(store, tenantId, row, invoice, at)
     const { value: subscription, version } = row
-    const moved = transition(subscription.lifecycle, { _tag: "PaymentReceived" }, at)
-    const lifecycle = Either.isRight(moved) ? moved.right.state : subscription.lifecycle
+    let lifts = true
+    if (subscription.lifecycle.status === "suspended") {
+      const settings = yield* billingSettingsOf(yield* store.tenants.get(tenantId))
+      lifts = paymentLiftsSuspension(subscription, invoice, settings.dunning)
+    }
+    const moved = lifts ? transition(subscription.lifecycle, { _tag: "PaymentReceived" }, at) : undefined
+    const lifecycle = moved !== undefined && Either.isRight(moved) ? moved.right.state : subscription.lifecycle
     // The paid period becomes the current one (a late payment of an older period does not move it back).
     const period =
       invoice.period !== undefined &&
@@ -76,6 +86,7 @@ export const settleSubscription = (
       version
     )
     if (
+      moved !== undefined &&
       Either.isRight(moved) &&
       moved.right.events.some((event) => event._tag === "SubscriptionUnsuspended")
     ) {
@@ -97,7 +108,7 @@ const recordOutcome = (
   creditApplied: bigint,
   /** Enqueue a `reconcile` job for an unknown or pending outcome (not when reconciling already). */
   reconcileLater: boolean
-): Effect.Effect<CollectOutcome, StoreError | VersionConflict, Store | Ids> =>
+): Effect.Effect<CollectOutcome, StoreError | VersionConflict | InvalidBillingSettings, Store | Ids> =>
   Effect.gen(function* () {
     const store = yield* Store
     const ids = yield* Ids
@@ -163,7 +174,11 @@ const recordOutcome = (
  */
 export const collectInvoice = (
   request: CollectRequest
-): Effect.Effect<CollectOutcome, StoreError | VersionConflict | GatewayError, Store | Ids | PaymentGateway> =>
+): Effect.Effect<
+  CollectOutcome,
+  StoreError | VersionConflict | InvalidBillingSettings | GatewayError,
+  Store | Ids | PaymentGateway
+> =>
   Effect.gen(function* () {
     const store = yield* Store
     const gateway = yield* PaymentGateway
@@ -242,7 +257,7 @@ export const reconcileCollection = (
   request: CollectRequest
 ): Effect.Effect<
   CollectOutcome | { readonly _tag: "Unseen" },
-  StoreError | VersionConflict | GatewayError,
+  StoreError | VersionConflict | InvalidBillingSettings | GatewayError,
   Store | Ids | PaymentGateway
 > =>
   Effect.gen(function* () {

@@ -7,6 +7,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { SqliteStore } from "@ezscale/adapters/store-sqlite"
 import {
   collectInvoice,
+  decodeBillingSettings,
+  defaultDunningPolicy,
+  encodeBillingSettings,
   type Ids,
   type PaymentGateway,
   reconcileCollection,
@@ -25,7 +28,7 @@ import {
   makeTenant,
   SequentialIds
 } from "@ezscale/testkit"
-import { Effect, Layer, TestClock } from "effect"
+import { Effect, Either, Layer, TestClock } from "effect"
 
 const now = Date.UTC(2026, 1, 15, 9, 0)
 const period = { start: date(2026, 2, 15), end: date(2026, 3, 15) }
@@ -43,12 +46,33 @@ const lifecycle = (overrides: Partial<SubscriptionState>): SubscriptionState => 
   ...overrides
 })
 
+/** The tenant's billing settings, with the default dunning policy unless `unsuspendOnPayment` is given. */
+const billing = (unsuspendOnPayment = true) =>
+  encodeBillingSettings(
+    Either.getOrThrow(
+      decodeBillingSettings({
+        timeZone: "Europe/Paris",
+        seller: { country: "FR", euVat: "oss" },
+        numbering: { format: "INV-{NUMBER:5}", reset: "never", start: 1, mode: "immediate" },
+        dunning: { ...defaultDunningPolicy, unsuspendOnPayment }
+      })
+    )
+  )
+
 /** A 12.00 EUR renewal invoice for Feb 15 - Mar 15, its subscription, and a saved card `methodId`. */
-const seed = (options: { methodId?: string; credit?: bigint; subscription?: Partial<Subscription> } = {}) =>
+const seed = (
+  options: {
+    methodId?: string
+    credit?: bigint
+    subscription?: Partial<Subscription>
+    unsuspendOnPayment?: boolean
+    dueAt?: number
+  } = {}
+) =>
   Effect.gen(function* () {
     const store = yield* Store
     yield* TestClock.setTime(now)
-    yield* store.tenants.put(makeTenant())
+    yield* store.tenants.put(makeTenant({ settings: { billing: billing(options.unsuspendOnPayment) } }))
     yield* store.customers.insert("tenant-1", makeCustomer())
     yield* store.subscriptions.insert(
       "tenant-1",
@@ -60,6 +84,7 @@ const seed = (options: { methodId?: string; credit?: bigint; subscription?: Part
     )
     const invoice = makeInvoice({
       period,
+      ...(options.dueAt === undefined ? {} : { dueAt: options.dueAt }),
       lines: [],
       totals: { subtotal: 1200n, tax: 0n, total: 1200n, discount: 0n }
     })
@@ -254,6 +279,36 @@ describe.each(stores)("collectInvoice on %s", (_, storeLayer) => {
         )
       )
     )
+  )
+
+  it.effect(
+    "keeps a suspension the policy does not lift on payment, or that this invoice did not cause",
+    () =>
+      Effect.gen(function* () {
+        const suspended = {
+          lifecycle: lifecycle({ status: "suspended", suspension: { reason: "non_payment", at: now } })
+        }
+        const cases = [
+          // the tenant's policy keeps services suspended until staff lift them
+          { methodId: "pm_ok", subscription: suspended, unsuspendOnPayment: false },
+          // suspended before this invoice was even due: another unpaid invoice is why
+          { methodId: "pm_ok", subscription: suspended, dueAt: now + 86_400_000 }
+        ]
+        for (const options of cases) {
+          yield* run(
+            Effect.gen(function* () {
+              const store = yield* seed(options)
+              expect(yield* collectInvoice(request)).toMatchObject({ _tag: "Paid" })
+              expect((yield* store.invoices.get("tenant-1", "inv-1")).status).toBe("paid")
+              expect((yield* store.subscriptions.get("tenant-1", "sub-1")).value.lifecycle.status).toBe(
+                "suspended"
+              )
+              const jobs = yield* store.jobs.claim({ now, limit: 5, leaseMs: 1000, workerId: "w" })
+              expect(jobs.map((j) => j.kind)).not.toContain("unsuspend")
+            })
+          )
+        }
+      })
   )
 
   it.effect("leaves the invoice open when there is no saved method or the card needs 3-D Secure", () =>
