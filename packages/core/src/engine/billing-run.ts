@@ -296,3 +296,97 @@ const numberingOf = (settings: BillingSettings, now: Instant): RenewalNumbering 
     format: (value) => formatDocumentNumber(settings.numbering, value, date)
   }
 }
+
+/** Due subscriptions per `billing_chunk` job when the run's job does not say (`chunkSize`). */
+export const defaultChunkSize = 1_000
+
+export interface BillingRunPlan {
+  readonly tenantId: string
+  /** The run's slot (`scheduleRecurring`'s): the chunks' dedupe keys are `billing_chunk:<slot>:<index>`. */
+  readonly slot: number
+  /** Due subscriptions per chunk (default {@link defaultChunkSize}). */
+  readonly chunkSize?: number
+}
+
+/** A `billing_chunk` job's payload: the range of the run it bills. */
+export interface BillingChunk {
+  readonly slot: number
+  readonly index: number
+  /** When the run was planned: tells a re-planning that the plan exists already. */
+  readonly plannedAt: number
+  readonly after?: string
+  /** Absent for the last chunk: it bills everything after `after`, also what moved there meanwhile. */
+  readonly last?: { readonly nextRenewalAt: number; readonly id: string }
+}
+
+/** What starting a run did: billed it at once (it fits one chunk), or planned `chunks` chunk jobs. */
+export type BillingRunStart =
+  | { readonly _tag: "Billed"; readonly summary: BillingRunSummary }
+  | { readonly _tag: "Chunked"; readonly chunks: number }
+
+/**
+ * Starts a billing run split across workers (the `billing_run` job): the due subscriptions are cut into
+ * ranges of `chunkSize` (read from the renewal index only). A run that fits one range is billed at once,
+ * here. Otherwise each range becomes a `billing_chunk` job that any worker can claim, all enqueued in one
+ * transaction with the dedupe keys `billing_chunk:<slot>:<index>`; planning the same slot again (the
+ * `billing_run` job retried after a crash) finds the plan's first chunk there already and enqueues
+ * nothing (`chunks: 0`).
+ */
+export const planBillingRun = (
+  plan: BillingRunPlan
+): Effect.Effect<BillingRunStart, StoreError | InvalidBillingSettings, Store | Ids> =>
+  Effect.gen(function* () {
+    const store = yield* Store
+    const now = yield* Clock.currentTimeMillis
+    const { tenantId, slot } = plan
+    const settings = yield* billingSettingsOf(yield* store.tenants.get(tenantId))
+    const ranges = yield* store.renewals.dueRanges(
+      tenantId,
+      billingHorizon(settings, now),
+      plan.chunkSize ?? defaultChunkSize
+    )
+    if (ranges.length <= 1) {
+      return { _tag: "Billed", summary: yield* runBilling({ tenantId }) } as const
+    }
+    const chunks = ranges.map((range, index): BillingChunk => {
+      const last = index === ranges.length - 1 ? {} : { last: range.last }
+      return {
+        slot,
+        index,
+        plannedAt: now,
+        ...(range.after === undefined ? {} : { after: range.after }),
+        ...last
+      }
+    })
+    const enqueued = yield* store.withTransaction(
+      Effect.gen(function* () {
+        let count = 0
+        for (const chunk of chunks) {
+          const job = yield* store.jobs.enqueue(tenantId, {
+            kind: "billing_chunk",
+            payload: { ...chunk },
+            runAt: now,
+            dedupeKey: `billing_chunk:${slot}:${chunk.index}`
+          })
+          // the plan's first chunk exists from an earlier planning: so do all its chunks
+          if (chunk.index === 0 && (job.payload as { plannedAt?: unknown }).plannedAt !== now) return 0
+          count++
+        }
+        return count
+      })
+    )
+    return { _tag: "Chunked", chunks: enqueued } as const
+  })
+
+/** Bills one chunk of a planned run (a `billing_chunk` job): idempotent like every billing run. */
+export const runBillingChunk = (
+  tenantId: string,
+  chunk: BillingChunk
+): Effect.Effect<BillingRunSummary, StoreError | InvalidBillingSettings, Store | Ids> =>
+  runBilling({
+    tenantId,
+    range: {
+      ...(chunk.after === undefined ? {} : { after: chunk.after }),
+      ...(chunk.last === undefined ? {} : { last: chunk.last })
+    }
+  })

@@ -1,8 +1,16 @@
 export {
+  type BillingChunk,
   type BillingFailure,
+  type BillingRange,
   type BillingRunOptions,
+  type BillingRunPlan,
+  type BillingRunStart,
   type BillingRunSummary,
-  runBilling
+  billingHorizon,
+  defaultChunkSize,
+  planBillingRun,
+  runBilling,
+  runBillingChunk
 } from "./billing-run"
 export {
   type CollectOutcome,
