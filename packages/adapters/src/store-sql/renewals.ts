@@ -246,6 +246,14 @@ export const renewalRows = (
   return rows
 }
 
+/** Sets the numbers of the invoice rows of `rows` (made with `firstNumber` 0): `format(first)`, `format(first + 1)`... */
+export const numberInvoiceRows = (rows: RenewalRows, numbering: RenewalNumbering, first: number): void => {
+  const numberColumn = invoiceColumns.indexOf("number")
+  for (let i = 0, value = first; i < rows.invoices.length; i += invoiceColumns.length, value++) {
+    rows.invoices[i + numberColumn] = numbering.format(value)
+  }
+}
+
 /** Invoices among the written writes: how many numbers the page draws. */
 export const invoiceCount = (written: ReadonlyArray<RenewalWrite>): number =>
   written.reduce((n, write) => (write.invoice === undefined ? n : n + 1), 0)

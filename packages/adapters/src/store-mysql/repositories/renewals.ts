@@ -5,9 +5,11 @@
  * 1. the page's subscriptions locked (`SELECT ... FOR UPDATE`, primary key order) with their versions,
  *    so a racing process committing the same renewals waits, then sees what this one wrote;
  * 2. the renewal keys already taken, one query on the unique renewal index;
- * 3. the numbers of the written invoices drawn at once (the sequence row locked until commit);
- * 4. multi-row INSERTs of the invoices, their lines and the jobs (a dedupe key that exists keeps its job);
- * 5. the subscriptions' main rows replaced in one multi-row upsert, version + 1 (their items untouched).
+ * 3. the subscriptions' main rows replaced in one multi-row upsert, version + 1 (their items untouched);
+ * 4. the numbers of the written invoices drawn at once, as late as possible (the sequence row stays
+ *    locked until commit, so concurrent pages of other workers wait for it only briefly);
+ * 5. multi-row INSERTs of the invoices' lines, the jobs (a dedupe key that exists keeps its job) and the
+ *    invoices.
  */
 import { type DueRange, decideRenewals, type RenewalRepository } from "@ezscale/core"
 import { Effect } from "effect"
@@ -23,6 +25,7 @@ import {
   invoiceCount,
   jobColumns,
   lineColumns,
+  numberInvoiceRows,
   renewalKeyColumns,
   renewalRows,
   rowChunks,
@@ -106,25 +109,6 @@ export const renewalRepository = (client: MysqlClient): RenewalRepository => {
               })
               const written = writes.filter((_, i) => outcomes[i] === "written")
               if (written.length === 0) return outcomes
-              const drawn = numbering === undefined ? 0 : invoiceCount(written)
-              let first = 0
-              if (numbering !== undefined && drawn > 0) {
-                yield* client.query<ResultSetHeader>(context, sequenceSql, [
-                  tenantId,
-                  numbering.key,
-                  numbering.start + drawn - 1,
-                  drawn
-                ])
-                const rows = yield* client.query<Array<RowDataPacket>>(context, sequenceValueSql, [
-                  tenantId,
-                  numbering.key
-                ])
-                first = Number(rows[0]?.last_value) - drawn + 1
-              }
-              const rows = renewalRows(tenantId, written, numbering, first, () => client.ids.next("job"))
-              yield* insertAll(rows.invoices, invoiceColumns.length, insertInvoices)
-              yield* insertAll(rows.lines, lineColumns.length, insertLines)
-              yield* insertAll(rows.jobs, jobColumns.length, insertJobs)
               const subscriptions: Array<unknown> = []
               for (const write of written) {
                 subscriptions.push(tenantId, write.subscription.id)
@@ -132,6 +116,25 @@ export const renewalRepository = (client: MysqlClient): RenewalRepository => {
                 subscriptions.push(write.expectedVersion + 1)
               }
               yield* insertAll(subscriptions, upsertColumns.length, upsertSubscriptions)
+              const rows = renewalRows(tenantId, written, undefined, 0, () => client.ids.next("job"))
+              yield* insertAll(rows.lines, lineColumns.length, insertLines)
+              yield* insertAll(rows.jobs, jobColumns.length, insertJobs)
+              // the sequence row stays locked until commit: drawn last, so concurrent pages queue briefly
+              const drawn = numbering === undefined ? 0 : invoiceCount(written)
+              if (numbering !== undefined && drawn > 0) {
+                yield* client.query<ResultSetHeader>(context, sequenceSql, [
+                  tenantId,
+                  numbering.key,
+                  numbering.start + drawn - 1,
+                  drawn
+                ])
+                const last = yield* client.query<Array<RowDataPacket>>(context, sequenceValueSql, [
+                  tenantId,
+                  numbering.key
+                ])
+                numberInvoiceRows(rows, numbering, Number(last[0]?.last_value) - drawn + 1)
+              }
+              yield* insertAll(rows.invoices, invoiceColumns.length, insertInvoices)
               return outcomes
             })
           ),
