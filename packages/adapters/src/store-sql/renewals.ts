@@ -4,7 +4,14 @@
  * and the statement texts, made once per shape. Values go in as the drivers take them: text, numbers
  * for instants and counters, `bigint` for money (range-checked), 0 / 1 for flags.
  */
-import type { DueRange, JobSpec, RenewalNumbering, RenewalWrite } from "@ezscale/core"
+import type {
+  DueRange,
+  JobSpec,
+  RenewalNumbering,
+  RenewalWrite,
+  Subscription,
+  Versioned
+} from "@ezscale/core"
 import { dateToColumn } from "./dates"
 import {
   type InvoiceLineRow,
@@ -13,10 +20,17 @@ import {
   invoiceToRow,
   renewalKindOf
 } from "./documents"
-import { int64, safeInteger } from "./integers"
+import { groupBy } from "./group"
+import { bigintFromDriver, int64, safeInteger, safeIntegerFromDriver } from "./integers"
 import { newJobRow } from "./jobs"
 import { renewalCursor } from "./paging"
-import { subscriptionToRow } from "./records"
+import {
+  type CustomerRow,
+  type SubscriptionItemRow,
+  type SubscriptionRow,
+  subscriptionFromRows,
+  subscriptionToRow
+} from "./records"
 
 export const invoiceColumns = [
   "tenant_id",
@@ -335,3 +349,133 @@ export const dueRangeParameters = (
   previous === undefined
     ? [tenantId, before]
     : [tenantId, before, previous.nextRenewalAt, previous.nextRenewalAt, previous.id]
+
+/**
+ * The read side of a billing run, hand-written too: a page of due subscriptions, their items and their
+ * customers, selected with the record shapes' names (`SubscriptionRow`, `SubscriptionItemRow`,
+ * `CustomerRow`) and converted from what the driver gives (integers as `bigint` on SQLite, BIGINT as
+ * digits on MySQL) by the same guards as the drizzle columns.
+ */
+const selectList = (columns: ReadonlyArray<readonly [string, string]>) =>
+  columns.map(([column, alias]) => (column === alias ? column : `${column} AS ${alias}`)).join(", ")
+
+const subscriptionSelect = selectList([
+  ["tenant_id", "tenantId"],
+  ["id", "id"],
+  ["customer_id", "customerId"],
+  ["product_id", "productId"],
+  ["product_kind", "productKind"],
+  ["plan_id", "planId"],
+  ["currency", "currency"],
+  ["cycle", "cycle"],
+  ["pricing", "pricing"],
+  ["time_zone", "timeZone"],
+  ["anchor", "anchor"],
+  ["current_period_start", "currentPeriodStart"],
+  ["current_period_end", "currentPeriodEnd"],
+  ["next_renewal_at", "nextRenewalAt"],
+  ["coupons", "coupons"],
+  ["invoiced_periods", "invoicedPeriods"],
+  ["status", "status"],
+  ["suspension_reason", "suspensionReason"],
+  ["suspended_at", "suspendedAt"],
+  ["cancellation_mode", "cancellationMode"],
+  ["cancellation_reason", "cancellationReason"],
+  ["cancellation_requested_at", "cancellationRequestedAt"],
+  ["cancellation_effective_at", "cancellationEffectiveAt"],
+  ["trial_ends_at", "trialEndsAt"],
+  ["created_at", "createdAt"],
+  ["version", "version"]
+])
+
+const itemSelect = selectList([
+  ["tenant_id", "tenantId"],
+  ["subscription_id", "subscriptionId"],
+  ["position", "position"],
+  ["kind", "kind"],
+  ["item_id", "itemId"],
+  ["choice_id", "choiceId"],
+  ["description", "description"],
+  ["cycle", "cycle"],
+  ["quantity", "quantity"],
+  ["unit_amount_minor", "unitAmountMinor"],
+  ["amount_minor", "amountMinor"],
+  ["setup_fee_minor", "setupFeeMinor"]
+])
+
+const customerSelect = selectList([
+  ["tenant_id", "tenantId"],
+  ["id", "id"],
+  ["name", "name"],
+  ["email", "email"],
+  ["country", "country"],
+  ["region", "region"],
+  ["locality", "locality"],
+  ["is_business", "isBusiness"],
+  ["vat_id", "vatId"],
+  ["tax_exempt_reason", "taxExemptReason"],
+  ["time_zone", "timeZone"],
+  ["currency", "currency"],
+  ["locale", "locale"]
+])
+
+const dueWhere = "tenant_id = ? AND next_renewal_at IS NOT NULL AND next_renewal_at < ?"
+
+/** Due subscriptions from the start, and after a cursor, `LIMIT ?` (the page's limit + 1). */
+export const duePageSql = {
+  first: `SELECT ${subscriptionSelect} FROM subscriptions WHERE ${dueWhere} ORDER BY next_renewal_at, id LIMIT ?`,
+  after:
+    `SELECT ${subscriptionSelect} FROM subscriptions WHERE ${dueWhere}${afterKey} ` +
+    "ORDER BY next_renewal_at, id LIMIT ?"
+} as const
+
+/** The items of `count` subscriptions. */
+export const itemsSql = (count: number): string =>
+  `SELECT ${itemSelect} FROM subscription_items WHERE tenant_id = ? AND subscription_id IN (${Array(count).fill("?").join(", ")})`
+
+/** `count` customers by id. */
+export const customersSql = (count: number): string =>
+  `SELECT ${customerSelect} FROM customers WHERE tenant_id = ? AND id IN (${Array(count).fill("?").join(", ")})`
+
+type Driver = bigint | number | string
+const instantOf = (value: Driver | null): number | null =>
+  value === null ? null : safeIntegerFromDriver(value)
+
+/** A subscription row as the driver gave it, with its integers converted. */
+export const subscriptionRowFromDriver = (raw: Record<string, unknown>): SubscriptionRow => ({
+  ...(raw as unknown as SubscriptionRow),
+  nextRenewalAt: instantOf(raw.nextRenewalAt as Driver | null),
+  invoicedPeriods: safeIntegerFromDriver(raw.invoicedPeriods as Driver),
+  suspendedAt: instantOf(raw.suspendedAt as Driver | null),
+  cancellationRequestedAt: instantOf(raw.cancellationRequestedAt as Driver | null),
+  cancellationEffectiveAt: instantOf(raw.cancellationEffectiveAt as Driver | null),
+  trialEndsAt: instantOf(raw.trialEndsAt as Driver | null),
+  createdAt: safeIntegerFromDriver(raw.createdAt as Driver),
+  version: safeIntegerFromDriver(raw.version as Driver)
+})
+
+export const itemRowFromDriver = (raw: Record<string, unknown>): SubscriptionItemRow => ({
+  ...(raw as unknown as SubscriptionItemRow),
+  position: safeIntegerFromDriver(raw.position as Driver),
+  quantity: bigintFromDriver(raw.quantity as Driver),
+  unitAmountMinor: bigintFromDriver(raw.unitAmountMinor as Driver),
+  amountMinor: bigintFromDriver(raw.amountMinor as Driver),
+  setupFeeMinor: bigintFromDriver(raw.setupFeeMinor as Driver)
+})
+
+export const customerRowFromDriver = (raw: Record<string, unknown>): CustomerRow => ({
+  ...(raw as unknown as CustomerRow),
+  isBusiness: Number(raw.isBusiness) === 1
+})
+
+/** The page's subscriptions with their items (`items` grouped by subscription id). */
+export const versionedSubscriptions = (
+  rows: ReadonlyArray<SubscriptionRow>,
+  items: ReadonlyArray<SubscriptionItemRow>
+): Array<Versioned<Subscription>> => {
+  const bySubscription = groupBy(items, (item) => item.subscriptionId)
+  return rows.map((row) => ({
+    value: subscriptionFromRows(row, bySubscription.get(row.id) ?? []),
+    version: row.version
+  }))
+}
