@@ -23,6 +23,7 @@ import {
 import { groupBy } from "./group"
 import { bigintFromDriver, int64, safeInteger, safeIntegerFromDriver } from "./integers"
 import { newJobRow } from "./jobs"
+import { encodeDocument } from "./json"
 import { renewalCursor } from "./paging"
 import {
   type CustomerRow,
@@ -247,13 +248,23 @@ export const renewalRows = (
   jobId: () => string
 ): RenewalRows => {
   const rows: RenewalRows = { invoices: [], lines: [], jobs: [] }
+  // a value object shared by several invoices of the page (the run's tax decision) is encoded once
+  const encoded = new Map<unknown, string>()
+  const encode = (document: unknown): string => {
+    let text = encoded.get(document)
+    if (text === undefined) {
+      text = encodeDocument(document)
+      if (typeof document === "object" && document !== null) encoded.set(document, text)
+    }
+    return text
+  }
   let value = firstNumber
   for (const write of written) {
     const { invoice } = write
     if (invoice !== undefined) {
       const numbered = numbering === undefined ? invoice : { ...invoice, number: numbering.format(value++) }
-      invoiceValues(invoiceToRow(numbered), rows.invoices)
-      for (const line of invoiceLinesToRows(numbered)) lineValues(line, rows.lines)
+      invoiceValues(invoiceToRow(numbered, encode), rows.invoices)
+      for (const line of invoiceLinesToRows(numbered, encode)) lineValues(line, rows.lines)
     }
     for (const job of write.jobs) jobValues(tenantId, jobId(), job, rows.jobs)
   }

@@ -25,7 +25,7 @@ import type { DueRange, RenewalNumbering, RenewalWrite } from "../ports/store/re
 import { Store, type StoreService } from "../ports/store/store"
 import type { Subscription } from "../subscription/subscription"
 import type { InvalidBillingSettings } from "./errors"
-import { planRenewal, type RenewalStep, renewalStep } from "./renewal-plan"
+import { planRenewal, type RenewalStep, renewalStep, renewalTaxKey, taxForRenewal } from "./renewal-plan"
 import { type BillingSettings, billingSettingsOf } from "./settings"
 
 const day = 86_400_000
@@ -79,6 +79,8 @@ interface RunContext {
   readonly settings: BillingSettings
   readonly taxRules: Parameters<typeof planRenewal>[3]
   readonly now: Instant
+  /** Tax decisions of the run by `renewalTaxKey`: decided once per customer profile. */
+  readonly taxes: Map<string, ReturnType<typeof taxForRenewal>>
 }
 
 /** What the page does with one subscription: a write for the store, or an outcome decided already. */
@@ -113,7 +115,16 @@ const renewalOf = (
     step,
     context.settings,
     context.taxRules,
-    invoiceId
+    invoiceId,
+    (subject) => {
+      const key = renewalTaxKey(subject)
+      let tax = context.taxes.get(key)
+      if (tax === undefined) {
+        tax = taxForRenewal(subject, context.settings, context.taxRules)
+        context.taxes.set(key, tax)
+      }
+      return tax
+    }
   )
   if (Either.isLeft(planned)) return failure(subscription.id, planned.left)
   const { invoice: draft, subscription: next } = planned.right
@@ -238,7 +249,7 @@ export const runBilling = (
     const tenant = yield* store.tenants.get(tenantId)
     const settings = yield* billingSettingsOf(tenant)
     const taxRules = yield* store.taxRules.list(tenantId)
-    const context: RunContext = { store, ids, tenantId, settings, taxRules, now }
+    const context: RunContext = { store, ids, tenantId, settings, taxRules, now, taxes: new Map() }
     const horizon = billingHorizon(settings, now)
     const limit = options.batchSize ?? 500
     const numbering = numberingOf(settings, now)
