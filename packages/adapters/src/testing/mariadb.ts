@@ -82,17 +82,22 @@ export const startPrivateMariadb = async (
   const datadir = join(folder, "data")
   const log = join(folder, "error.log")
   const asRoot = process.getuid?.() === 0 ? ["--user=root"] : []
-  execFileSync(
-    programs.installDb,
-    [
-      "--no-defaults",
-      `--datadir=${datadir}`,
-      "--auth-root-authentication-method=normal",
-      "--skip-test-db",
-      ...asRoot
-    ],
-    { stdio: "ignore" }
-  )
+  try {
+    execFileSync(
+      programs.installDb,
+      [
+        "--no-defaults",
+        `--datadir=${datadir}`,
+        "--auth-root-authentication-method=normal",
+        "--skip-test-db",
+        ...asRoot
+      ],
+      { stdio: "ignore" }
+    )
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true })
+    throw error
+  }
   const port = await freePort()
   const server = spawn(
     programs.mariadbd,
