@@ -42,7 +42,7 @@ export interface WriteFigure {
   readonly [extra: string]: unknown
 }
 
-/** Rows in the tables a billing run writes. */
+/** Rows in the tables a billing run writes (jobs: the `collect` ones; a chunked run has its chunk jobs too). */
 export interface RenewalRowCounts {
   readonly invoices: number
   readonly lines: number
@@ -51,7 +51,7 @@ export interface RenewalRowCounts {
 
 const countSql =
   "SELECT (SELECT COUNT(*) FROM invoices) AS invoices, (SELECT COUNT(*) FROM invoice_lines) AS line_count, " +
-  "(SELECT COUNT(*) FROM jobs) AS jobs"
+  "(SELECT COUNT(*) FROM jobs WHERE kind = 'collect') AS jobs"
 
 /** The last invoice by id, its total, the sum of its lines and the `collect` jobs that name it. */
 const lastInvoiceSql = (collectKey: string) =>
