@@ -14,6 +14,7 @@
  * measured in this same run (`measureRawLimits`, then `measureCase(..., { limit })`).
  */
 import { benchTargets } from "./billing/databases"
+import { chunkedWriter, engineWriter } from "./billing/engine"
 import { measureCase } from "./billing/figures"
 import { measureRawLimits, rawWriter } from "./billing/raw"
 
@@ -29,19 +30,47 @@ const setting = (name: string, fallback: number): number => {
 const invoices = setting("BENCH_INVOICES", 100_000)
 const perTransaction = setting("BENCH_PER_TRANSACTION", 1_000)
 const naiveInvoices = setting("BENCH_NAIVE_INVOICES", 2_000)
+const engineInvoices = setting("BENCH_ENGINE_INVOICES", invoices)
+const million = process.env.BENCH_MILLION === "1"
+const millionInvoices = setting("BENCH_MILLION_INVOICES", 1_000_000)
+const chunkSize = setting("BENCH_CHUNK", 10_000)
+const workers = setting("BENCH_WORKERS", 4)
+const only = process.env.BENCH_ONLY ?? ""
 
 const { targets, skipped, stop } = await benchTargets()
 try {
-  const limits = await measureRawLimits(targets, { invoices, perTransaction })
-  for (const target of targets) {
+  const chosen = targets.filter((target) => only === "" || target.kind === only)
+  const limits = await measureRawLimits(chosen, { invoices, perTransaction })
+  for (const target of chosen) {
     const limit = limits.get(target.kind)
+    if (naiveInvoices > 1) {
+      await measureCase(
+        "billing.raw-per-invoice",
+        target,
+        rawWriter(1),
+        naiveInvoices,
+        limit === undefined ? {} : { limit }
+      )
+    }
     await measureCase(
-      "billing.raw-per-invoice",
+      "billing.engine-run",
       target,
-      rawWriter(1),
-      naiveInvoices,
+      engineWriter(perTransaction),
+      engineInvoices,
       limit === undefined ? {} : { limit }
     )
+  }
+  if (million) {
+    for (const target of chosen.filter((t) => t.kind !== "sqlite")) {
+      const limit = limits.get(target.kind)
+      await measureCase(
+        "billing.engine-million",
+        target,
+        chunkedWriter(chunkSize, workers),
+        millionInvoices,
+        limit === undefined ? {} : { limit }
+      )
+    }
   }
   for (const { kind, reason } of skipped) console.log(`  billing.* on ${kind}: skipped, ${reason}`)
 } finally {

@@ -9,13 +9,12 @@
  *   127.0.0.1 on a free port, no grant tables, durability traded for speed); the database is dropped on
  *   close and the private server stopped and deleted at the end.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
-import { existsSync, mkdtempSync, rmSync } from "node:fs"
-import { createServer } from "node:net"
+import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { delimiter, join } from "node:path"
+import { join } from "node:path"
 import { migrateMysql } from "@ezscale/adapters/store-mysql"
 import { migrateSqlite } from "@ezscale/adapters/store-sqlite"
+import { findMariadb, startPrivateMariadb } from "@ezscale/adapters/testing"
 import Database from "better-sqlite3"
 import { Effect } from "effect"
 import { createConnection, createPool, type Pool, type RowDataPacket } from "mysql2/promise"
@@ -141,112 +140,25 @@ const serverAt = async (url: string, origin: string, stop: () => Promise<void>):
   }
 }
 
-/** A program on PATH, or in the sbin folders Debian installs daemons to. */
-const which = (program: string): string | undefined =>
-  [...(process.env.PATH ?? "").split(delimiter), "/usr/sbin", "/usr/local/sbin", "/sbin"]
-    .filter((dir) => dir !== "")
-    .map((dir) => join(dir, program))
-    .find((path) => existsSync(path))
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer()
-    server.unref()
-    server.on("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))
-      )
-    })
-  })
-
-const answers = async (url: string): Promise<boolean> => {
-  try {
-    await onServer(url, async () => undefined)
-    return true
-  } catch {
-    return false
-  }
-}
-
-const waitUntilAnswering = async (url: string, server: ChildProcess, log: string): Promise<void> => {
-  const deadline = Date.now() + 60_000
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`mariadbd exited with ${server.exitCode}; see ${log}`)
-    if (await answers(url)) return
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`mariadbd did not answer within 60 s; see ${log}`)
-}
-
 /** Starts a private MariaDB with the adapters' test settings; stopping it deletes its data. */
-const startPrivateMariadb = async (mariadbd: string, installDb: string): Promise<MysqlServer> => {
-  const folder = mkdtempSync(join(tmpdir(), "ezscale-bench-mariadb-"))
-  const datadir = join(folder, "data")
-  const log = join(folder, "error.log")
-  const asRoot = process.getuid?.() === 0 ? ["--user=root"] : []
-  execFileSync(
-    installDb,
-    [
-      "--no-defaults",
-      `--datadir=${datadir}`,
-      "--auth-root-authentication-method=normal",
-      "--skip-test-db",
-      ...asRoot
-    ],
-    { stdio: "ignore" }
-  )
-  const port = await freePort()
-  const server = spawn(
-    mariadbd,
-    [
-      "--no-defaults",
-      `--datadir=${datadir}`,
-      "--bind-address=127.0.0.1",
-      `--port=${port}`,
-      `--socket=${join(folder, "mysqld.sock")}`,
-      `--pid-file=${join(folder, "mysqld.pid")}`,
-      `--log-error=${log}`,
-      "--skip-grant-tables",
-      "--skip-name-resolve",
-      "--skip-log-bin",
-      "--character-set-server=utf8mb4",
-      "--collation-server=utf8mb4_unicode_ci",
-      // a throwaway server: durability traded for speed
-      "--innodb-buffer-pool-size=128M",
-      "--innodb-flush-log-at-trx-commit=0",
-      "--innodb-doublewrite=0",
-      "--innodb-flush-method=nosync",
-      "--innodb-file-per-table=0",
-      "--max-connections=500",
-      ...asRoot
-    ],
-    { stdio: "ignore" }
-  )
+const startPrivate = async (programs: NonNullable<ReturnType<typeof findMariadb>>): Promise<MysqlServer> => {
+  const server = await startPrivateMariadb(programs, {
+    prefix: "ezscale-bench-mariadb-",
+    // the million-subscription case keeps its indexes in memory
+    bufferPool: process.env.BENCH_MILLION === "1" ? "1G" : "256M"
+  })
   // Ctrl-C: the server is in our process group and gets the signal too; the folder would stay behind
   const interrupted = () => {
-    server.kill("SIGKILL")
-    rmSync(folder, { recursive: true, force: true })
+    server.kill()
     process.exit(130)
   }
   process.once("SIGINT", interrupted)
   const stop = async () => {
     process.off("SIGINT", interrupted)
-    const exited = new Promise<void>((resolve) => {
-      if (server.exitCode !== null) resolve()
-      else server.once("exit", () => resolve())
-    })
-    server.kill("SIGTERM")
-    const timer = setTimeout(() => server.kill("SIGKILL"), 10_000)
-    await exited
-    clearTimeout(timer)
-    rmSync(folder, { recursive: true, force: true })
+    await server.stop()
   }
-  const url = `mysql://root@127.0.0.1:${port}`
   try {
-    await waitUntilAnswering(url, server, log)
-    return await serverAt(url, "private mariadbd", stop)
+    return await serverAt(server.url, "private mariadbd", stop)
   } catch (error) {
     await stop()
     throw error
@@ -264,12 +176,9 @@ export const mysqlServer = async (): Promise<
   if (given !== undefined && given !== "") {
     return { server: await serverAt(given, "MYSQL_URL", async () => undefined) }
   }
-  const mariadbd = which("mariadbd")
-  const installDb = which("mariadb-install-db")
-  if (mariadbd === undefined || installDb === undefined) {
-    return { skipped: "no MYSQL_URL set and no mariadbd installed" }
-  }
-  return { server: await startPrivateMariadb(mariadbd, installDb) }
+  const programs = findMariadb()
+  if (programs === undefined) return { skipped: "no MYSQL_URL set and no mariadbd installed" }
+  return { server: await startPrivate(programs) }
 }
 
 /** A kind of database a case runs on: each case gets fresh databases of it. */

@@ -30,6 +30,10 @@ export interface WriteFigure {
   readonly ms: number
   /** The process's peak resident set so far (`process.resourceUsage().maxRSS`), in MB. */
   readonly max_rss_mb: number
+  /** The same peak, under the name the engine's cases are read by. */
+  readonly rss_mb: number
+  /** The timed run, in seconds. */
+  readonly seconds: number
   /** The machine's 1-minute load average when the case ended (other processes slow every figure). */
   readonly load_1m: number
   /** Against a raw limit measured in the same run: the limit's `per_s`, and `per_s / limit_per_s`. */
@@ -38,7 +42,7 @@ export interface WriteFigure {
   readonly [extra: string]: unknown
 }
 
-/** Rows in the tables a billing run writes. */
+/** Rows in the tables a billing run writes (jobs: the `collect` ones; a chunked run has its chunk jobs too). */
 export interface RenewalRowCounts {
   readonly invoices: number
   readonly lines: number
@@ -47,7 +51,7 @@ export interface RenewalRowCounts {
 
 const countSql =
   "SELECT (SELECT COUNT(*) FROM invoices) AS invoices, (SELECT COUNT(*) FROM invoice_lines) AS line_count, " +
-  "(SELECT COUNT(*) FROM jobs) AS jobs"
+  "(SELECT COUNT(*) FROM jobs WHERE kind = 'collect') AS jobs"
 
 /** The last invoice by id, its total, the sum of its lines and the `collect` jobs that name it. */
 const lastInvoiceSql = (collectKey: string) =>
@@ -147,6 +151,8 @@ export const measureCase = async (
     invoices,
     ms: Math.round(ms),
     max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    seconds: Math.round(ms / 100) / 10,
     // how busy the machine was: other processes' load makes every figure lower
     load_1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
     ...options.extra

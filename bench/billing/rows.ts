@@ -5,10 +5,9 @@
  * The template invoice is composed and issued by the core (`renewalInvoice`, `issueInvoice`) and its
  * value objects encoded the way the store encodes them, so the rows carry the same bytes the engine's
  * would; per invoice only the ids, the customer, the subscription (hence the renewal key) and the
- * number change. Invoice and job ids are time-ordered like the store makes them (`prefix_` + 26
- * Crockford base32 characters: 48 bits of milliseconds, then 80 bits counting up from a random start).
+ * number change. Invoice and job ids are made by the store's own id generator (time-ordered).
  */
-import { randomFillSync } from "node:crypto"
+import { makeIdGenerator } from "@ezscale/adapters/testing"
 import {
   decodeTaxRules,
   defaultMaxAttempts,
@@ -209,53 +208,6 @@ const lineTails: ReadonlyArray<ReadonlyArray<unknown>> = template.lines.map((lin
   line.reduces === undefined ? null : encodeDocument(line.reduces)
 ])
 
-const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-const TWO_POW_40 = 2 ** 40
-
-const base32 = (value: number, length: number): string => {
-  let out = ""
-  let rest = value
-  for (let i = 0; i < length; i++) {
-    out = alphabet.charAt(rest % 32) + out
-    rest = Math.floor(rest / 32)
-  }
-  return out
-}
-
-/** Time-ordered ids, strictly increasing within this generator (the store's algorithm and format). */
-const timeOrderedIds = () => {
-  const pool = Buffer.alloc(4096)
-  let offset = pool.length
-  const random40 = (): number => {
-    if (offset + 5 > pool.length) {
-      randomFillSync(pool)
-      offset = 0
-    }
-    offset += 5
-    return pool.readUIntBE(offset - 5, 5)
-  }
-  let lastTime = -1
-  let timePart = ""
-  let high = 0
-  let highPart = ""
-  let low = 0
-  return (prefix: string): string => {
-    const time = Date.now()
-    if (time > lastTime) {
-      lastTime = time
-      timePart = base32(time, 10)
-      high = Math.floor(random40() / 2)
-      highPart = base32(high, 8)
-      low = random40()
-    } else if (++low === TWO_POW_40) {
-      low = 0
-      high += 1
-      highPart = base32(high, 8)
-    }
-    return `${prefix}_${timePart}${highPart}${base32(low, 8)}`
-  }
-}
-
 /** A key the engine would read from the subscription: as long as a generated id, unique per `index`. */
 const recordKey = (prefix: string, index: number): string => `${prefix}_${String(index).padStart(26, "0")}`
 
@@ -273,7 +225,7 @@ export interface RenewalRows {
  * subscription `n` of customer `n` and gets invoice number `INV-2026-n`.
  */
 export const renewalRowMaker = (tenantId: string = benchTenant) => {
-  const ids = timeOrderedIds()
+  const { next: ids } = makeIdGenerator()
   let made = 0
   return (count: number): RenewalRows => {
     const rows: RenewalRows = { invoices: [], lines: [], jobs: [], invoiceIds: [] }

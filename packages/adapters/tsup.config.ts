@@ -7,7 +7,8 @@ const dialects = ["store-sqlite", "store-mysql"] as const
 export default defineConfig({
   entry: {
     "store-sqlite/index": "src/store-sqlite/index.ts",
-    "store-mysql/index": "src/store-mysql/index.ts"
+    "store-mysql/index": "src/store-mysql/index.ts",
+    "testing/index": "src/testing/index.ts"
   },
   format: ["esm"],
   dts: true,

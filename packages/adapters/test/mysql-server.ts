@@ -7,13 +7,8 @@
  *   and deleted afterwards.
  * - neither: the MySQL suites are skipped, and their titles say why.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
-import { existsSync, mkdtempSync, rmSync } from "node:fs"
-import { createServer } from "node:net"
-import { tmpdir } from "node:os"
-import { delimiter, join } from "node:path"
-import { createConnection } from "mysql2/promise"
 import type { TestProject } from "vitest/node"
+import { findMariadb, startPrivateMariadb } from "../src/testing/mariadb"
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -24,46 +19,6 @@ declare module "vitest" {
   }
 }
 
-/** A program on PATH, or in the sbin folders Debian installs daemons to. */
-const which = (program: string): string | undefined =>
-  [...(process.env.PATH ?? "").split(delimiter), "/usr/sbin", "/usr/local/sbin", "/sbin"]
-    .filter((dir) => dir !== "")
-    .map((dir) => join(dir, program))
-    .find((path) => existsSync(path))
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer()
-    server.unref()
-    server.on("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))
-      )
-    })
-  })
-
-const answers = async (url: string): Promise<boolean> => {
-  try {
-    const connection = await createConnection({ uri: url, connectTimeout: 1000 })
-    await connection.end()
-    return true
-  } catch {
-    return false
-  }
-}
-
-const waitUntilAnswering = async (url: string, server: ChildProcess, log: string): Promise<void> => {
-  const deadline = Date.now() + 60_000
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`mariadbd exited with ${server.exitCode}; see ${log}`)
-    if (await answers(url)) return
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`mariadbd did not answer within 60 s; see ${log}`)
-}
-
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const given = process.env.MYSQL_URL
   if (given !== undefined && given !== "") {
@@ -71,73 +26,14 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     project.provide("mysqlSkipReason", "")
     return undefined
   }
-  const mariadbd = which("mariadbd")
-  const installDb = which("mariadb-install-db")
-  if (mariadbd === undefined || installDb === undefined) {
+  const programs = findMariadb()
+  if (programs === undefined) {
     project.provide("mysqlUrl", "")
     project.provide("mysqlSkipReason", "no MYSQL_URL set and no mariadbd installed")
     return undefined
   }
-  const folder = mkdtempSync(join(tmpdir(), "ezscale-mariadb-"))
-  const datadir = join(folder, "data")
-  const log = join(folder, "error.log")
-  const asRoot = process.getuid?.() === 0 ? ["--user=root"] : []
-  execFileSync(
-    installDb,
-    [
-      "--no-defaults",
-      `--datadir=${datadir}`,
-      "--auth-root-authentication-method=normal",
-      "--skip-test-db",
-      ...asRoot
-    ],
-    { stdio: "ignore" }
-  )
-  const port = await freePort()
-  const server = spawn(
-    mariadbd,
-    [
-      "--no-defaults",
-      `--datadir=${datadir}`,
-      "--bind-address=127.0.0.1",
-      `--port=${port}`,
-      `--socket=${join(folder, "mysqld.sock")}`,
-      `--pid-file=${join(folder, "mysqld.pid")}`,
-      `--log-error=${log}`,
-      "--skip-grant-tables",
-      "--skip-name-resolve",
-      "--skip-log-bin",
-      "--character-set-server=utf8mb4",
-      "--collation-server=utf8mb4_unicode_ci",
-      // a throwaway server: durability traded for speed
-      "--innodb-buffer-pool-size=128M",
-      "--innodb-flush-log-at-trx-commit=0",
-      "--innodb-doublewrite=0",
-      "--innodb-flush-method=nosync",
-      "--innodb-file-per-table=0",
-      "--max-connections=500",
-      ...asRoot
-    ],
-    { stdio: "ignore" }
-  )
-  const url = `mysql://root@127.0.0.1:${port}`
-  try {
-    await waitUntilAnswering(url, server, log)
-  } catch (error) {
-    server.kill("SIGKILL")
-    throw error
-  }
-  project.provide("mysqlUrl", url)
+  const server = await startPrivateMariadb(programs)
+  project.provide("mysqlUrl", server.url)
   project.provide("mysqlSkipReason", "")
-  return async () => {
-    const exited = new Promise<void>((resolve) => {
-      if (server.exitCode !== null) resolve()
-      else server.once("exit", () => resolve())
-    })
-    server.kill("SIGTERM")
-    const timer = setTimeout(() => server.kill("SIGKILL"), 10_000)
-    await exited
-    clearTimeout(timer)
-    rmSync(folder, { recursive: true, force: true })
-  }
+  return server.stop
 }

@@ -29,6 +29,7 @@ import {
   tenantRepository
 } from "./repositories/records"
 import { exchangeRateRepository, taxRuleRepository } from "./repositories/reference"
+import { renewalRepository } from "./repositories/renewals"
 import { revenueRepository } from "./repositories/revenue"
 import { serviceRepository } from "./repositories/services"
 import { usageSampleRepository } from "./repositories/usage-samples"
@@ -71,6 +72,7 @@ export const makeMysqlStore = (config: MysqlConfig): Effect.Effect<StoreService,
       services: serviceRepository(client),
       usageSamples: usageSampleRepository(client),
       revenue: revenueRepository(client),
+      renewals: renewalRepository(client),
       withTransaction: client.withTransaction
     }
   })

@@ -79,7 +79,10 @@ export const renewalKindOf = (invoice: Invoice): string | null =>
     ? invoice.kind
     : null
 
-export const invoiceToRow = (invoice: Invoice): InvoiceRow => ({
+export const invoiceToRow = (
+  invoice: Invoice,
+  encode: (value: unknown) => string = encodeDocument
+): InvoiceRow => ({
   tenantId: invoice.tenantId,
   id: invoice.id,
   customerId: invoice.customerId,
@@ -96,9 +99,9 @@ export const invoiceToRow = (invoice: Invoice): InvoiceRow => ({
   periodStart: invoice.period === undefined ? null : dateToColumn(invoice.period.start),
   periodEnd: invoice.period === undefined ? null : dateToColumn(invoice.period.end),
   pricing: invoice.pricing,
-  taxDecision: encodeDocument(invoice.taxDecision),
-  taxSummary: encodeDocument(invoice.taxSummary),
-  notes: encodeDocument(invoice.notes),
+  taxDecision: encode(invoice.taxDecision),
+  taxSummary: encode(invoice.taxSummary),
+  notes: encode(invoice.notes),
   subtotalMinor: invoice.totals.subtotal,
   taxMinor: invoice.totals.tax,
   totalMinor: invoice.totals.total,
@@ -109,7 +112,10 @@ export const invoiceToRow = (invoice: Invoice): InvoiceRow => ({
   creditedMinor: invoice.settlement.credited
 })
 
-export const invoiceLinesToRows = (invoice: Invoice): Array<InvoiceLineRow> =>
+export const invoiceLinesToRows = (
+  invoice: Invoice,
+  encode: (value: unknown) => string = encodeDocument
+): Array<InvoiceLineRow> =>
   invoice.lines.map((line, position) => ({
     tenantId: invoice.tenantId,
     invoiceId: invoice.id,
@@ -122,7 +128,7 @@ export const invoiceLinesToRows = (invoice: Invoice): Array<InvoiceLineRow> =>
     netMinor: line.net,
     taxMinor: line.tax,
     grossMinor: line.gross,
-    taxes: encodeDocument(line.taxes),
+    taxes: encode(line.taxes),
     periodStart: line.period === undefined ? null : dateToColumn(line.period.start),
     periodEnd: line.period === undefined ? null : dateToColumn(line.period.end),
     itemId: line.itemId ?? null,

@@ -28,6 +28,7 @@ import {
   tenantRepository
 } from "./repositories/records"
 import { exchangeRateRepository, taxRuleRepository } from "./repositories/reference"
+import { renewalRepository } from "./repositories/renewals"
 import { revenueRepository } from "./repositories/revenue"
 import { serviceRepository } from "./repositories/services"
 import { usageSampleRepository } from "./repositories/usage-samples"
@@ -70,6 +71,7 @@ export const makeSqliteStore = (config: SqliteConfig): Effect.Effect<StoreServic
       services: serviceRepository(client),
       usageSamples: usageSampleRepository(client),
       revenue: revenueRepository(client),
+      renewals: renewalRepository(client),
       withTransaction: client.withTransaction
     }
   })

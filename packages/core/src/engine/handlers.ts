@@ -12,7 +12,7 @@ import type { Ids } from "../ports/ids"
 import type { PaymentGateway } from "../ports/payment-gateway"
 import type { Job } from "../ports/store/records"
 import type { Store } from "../ports/store/store"
-import { runBilling } from "./billing-run"
+import { planBillingRun, runBillingChunk } from "./billing-run"
 import { completeCancellation } from "./cancel"
 import { collectInvoice, reconcileCollection } from "./collection"
 import {
@@ -30,6 +30,17 @@ import type { JobHandler } from "./worker"
 const CollectPayload = Schema.Struct({
   invoiceId: Schema.String,
   attempt: Schema.optionalWith(Schema.Int.pipe(Schema.positive()), { default: () => 1 })
+})
+const BillingRunPayload = Schema.Struct({
+  slot: Schema.optionalWith(Schema.Int, { exact: true }),
+  chunkSize: Schema.optionalWith(Schema.Int.pipe(Schema.positive()), { exact: true })
+})
+const BillingChunkPayload = Schema.Struct({
+  slot: Schema.Int,
+  index: Schema.Int,
+  plannedAt: Schema.Int,
+  after: Schema.optionalWith(Schema.String, { exact: true }),
+  last: Schema.optionalWith(Schema.Struct({ nextRenewalAt: Schema.Int, id: Schema.String }), { exact: true })
 })
 const ReconcilePayload = Schema.Struct({
   invoiceId: Schema.String,
@@ -86,7 +97,21 @@ export type EngineServices = Store | Ids | PaymentGateway
 
 /** Handlers for the jobs the engine writes (all but `provision` and `notify`), to give to the worker. */
 export const engineHandlers: { readonly [kind: string]: JobHandler<EngineServices> } = {
-  billing_run: (job) => Effect.asVoid(runBilling({ tenantId: job.tenantId })),
+  // the run is planned as `billing_chunk` jobs (one per range of due subscriptions) that any worker claims
+  billing_run: (job) =>
+    Effect.flatMap(payload(BillingRunPayload, job), ({ slot, chunkSize }) =>
+      Effect.asVoid(
+        planBillingRun({
+          tenantId: job.tenantId,
+          slot: slot ?? job.runAt,
+          ...(chunkSize === undefined ? {} : { chunkSize })
+        })
+      )
+    ),
+  billing_chunk: (job) =>
+    Effect.flatMap(payload(BillingChunkPayload, job), (chunk) =>
+      Effect.asVoid(runBillingChunk(job.tenantId, chunk))
+    ),
   dunning_run: (job) => Effect.asVoid(runDunning({ tenantId: job.tenantId })),
   [dunningJobKinds.RetryPayment]: retryPaymentHandler,
   [dunningJobKinds.SendReminder]: sendReminderHandler,

@@ -9,10 +9,18 @@ export {
   SubscriptionNotChangeable
 } from "./account-errors"
 export {
+  type BillingChunk,
   type BillingFailure,
+  type BillingRange,
   type BillingRunOptions,
+  type BillingRunPlan,
+  type BillingRunStart,
   type BillingRunSummary,
-  runBilling
+  billingHorizon,
+  defaultChunkSize,
+  planBillingRun,
+  runBilling,
+  runBillingChunk
 } from "./billing-run"
 export {
   type CancelError,

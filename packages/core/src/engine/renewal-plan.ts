@@ -14,7 +14,7 @@ import type { Coupon } from "../invoicing/coupon/coupon"
 import type { ComposeError } from "../invoicing/invoice/compose"
 import type { Invoice } from "../invoicing/invoice/document"
 import { renewalInvoice } from "../invoicing/invoice/renewal"
-import { determineTax } from "../invoicing/tax/determine"
+import { determineTax, type TaxDecision } from "../invoicing/tax/determine"
 import type { TaxError } from "../invoicing/tax/errors"
 import type { TaxRule } from "../invoicing/tax/rules"
 import { isEnded } from "../subscription/state"
@@ -62,6 +62,45 @@ export interface RenewalSubject {
   readonly coupons: ReadonlyArray<Coupon>
 }
 
+/** The tax decision for a renewal: the tenant's rules for the customer and the subscription's product. */
+export const taxForRenewal = (
+  subject: RenewalSubject,
+  settings: BillingSettings,
+  taxRules: ReadonlyArray<TaxRule>
+): Either.Either<TaxDecision, TaxError> =>
+  determineTax(
+    {
+      seller: settings.seller,
+      customer: {
+        country: subject.customer.country,
+        isBusiness: subject.customer.isBusiness,
+        ...(subject.customer.region === undefined ? {} : { region: subject.customer.region }),
+        ...(subject.customer.locality === undefined ? {} : { locality: subject.customer.locality }),
+        ...(subject.customer.vatId === undefined ? {} : { vatId: subject.customer.vatId }),
+        ...(subject.customer.taxExempt === undefined ? {} : { exempt: subject.customer.taxExempt })
+      }
+    },
+    taxRules,
+    subject.subscription.productKind
+  )
+
+/**
+ * What decides a renewal's tax, as a string: renewals with the same key get the same decision (a billing
+ * run decides it once per key).
+ */
+export const renewalTaxKey = (subject: RenewalSubject): string => {
+  const { customer } = subject
+  return JSON.stringify([
+    customer.country,
+    customer.isBusiness,
+    customer.region ?? null,
+    customer.locality ?? null,
+    customer.vatId ?? null,
+    customer.taxExempt?.reason ?? null,
+    subject.subscription.productKind
+  ])
+}
+
 export interface PlannedRenewal {
   /** The draft invoice: the engine issues it (number, `open`) in the transaction that writes it. */
   readonly invoice: Invoice
@@ -78,46 +117,32 @@ export const planRenewal = (
   due: Extract<RenewalStep, { _tag: "due" }>,
   settings: BillingSettings,
   taxRules: ReadonlyArray<TaxRule>,
-  invoiceId: string
+  invoiceId: string,
+  /** The tax decision for the subject (default `taxForRenewal`): a billing run passes a memo of it. */
+  taxFor: (subject: RenewalSubject) => Either.Either<TaxDecision, TaxError> = (s) =>
+    taxForRenewal(s, settings, taxRules)
 ): Either.Either<PlannedRenewal, TaxError | ComposeError> =>
-  Either.flatMap(
-    determineTax(
-      {
-        seller: settings.seller,
-        customer: {
-          country: subject.customer.country,
-          isBusiness: subject.customer.isBusiness,
-          ...(subject.customer.region === undefined ? {} : { region: subject.customer.region }),
-          ...(subject.customer.locality === undefined ? {} : { locality: subject.customer.locality }),
-          ...(subject.customer.vatId === undefined ? {} : { vatId: subject.customer.vatId }),
-          ...(subject.customer.taxExempt === undefined ? {} : { exempt: subject.customer.taxExempt })
+  Either.flatMap(taxFor(subject), (tax) => {
+    const { subscription } = subject
+    return Either.map(
+      renewalInvoice({
+        invoiceId,
+        subscription,
+        period: due.period,
+        cycleNumber: subscription.invoicedPeriods + 1,
+        coupons: subject.coupons,
+        includeSetup: subscription.invoicedPeriods === 0,
+        tax,
+        dueAt: due.dueAt,
+        rounding: settings.rounding
+      }),
+      (invoice): PlannedRenewal => ({
+        invoice,
+        subscription: {
+          ...subscription,
+          invoicedPeriods: subscription.invoicedPeriods + 1,
+          nextRenewalAt: startOfDayInZone(due.period.end, subscription.timeZone)
         }
-      },
-      taxRules,
-      subject.subscription.productKind
-    ),
-    (tax) => {
-      const { subscription } = subject
-      return Either.map(
-        renewalInvoice({
-          invoiceId,
-          subscription,
-          period: due.period,
-          cycleNumber: subscription.invoicedPeriods + 1,
-          coupons: subject.coupons,
-          includeSetup: subscription.invoicedPeriods === 0,
-          tax,
-          dueAt: due.dueAt,
-          rounding: settings.rounding
-        }),
-        (invoice): PlannedRenewal => ({
-          invoice,
-          subscription: {
-            ...subscription,
-            invoicedPeriods: subscription.invoicedPeriods + 1,
-            nextRenewalAt: startOfDayInZone(due.period.end, subscription.timeZone)
-          }
-        })
-      )
-    }
-  )
+      })
+    )
+  })

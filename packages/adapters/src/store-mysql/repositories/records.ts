@@ -10,8 +10,9 @@ import {
   VersionConflict,
   type Versioned
 } from "@ezscale/core"
-import { and, asc, eq, gt, inArray, isNotNull, lt, or, type SQL, sql } from "drizzle-orm"
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm"
 import { Effect } from "effect"
+import type { RowDataPacket } from "mysql2/promise"
 import { idChunks, inAskedOrder } from "../../store-sql/batch"
 import { groupBy } from "../../store-sql/group"
 import { decodeDocument, encodeDocument } from "../../store-sql/json"
@@ -26,6 +27,15 @@ import {
   tenantFromRow,
   tenantToRow
 } from "../../store-sql/records"
+import {
+  customerRowFromDriver,
+  customersSql,
+  duePageSql,
+  itemRowFromDriver,
+  itemsSql,
+  subscriptionRowFromDriver,
+  versionedSubscriptions
+} from "../../store-sql/renewals"
 import { sameTenant } from "../../store-sql/tenant"
 import type { MysqlClient } from "../client"
 import { catalogs, customers, subscriptionItems, subscriptions, tenants } from "../schema"
@@ -65,16 +75,19 @@ export const customerRepository = (client: MysqlClient): CustomerRepository => (
         Effect.flatMap((rows) => found("customer", customerId)(rows[0])),
         Effect.map(customerFromRow)
       ),
+  // hand-written: a billing run reads the customers of every page
   getMany: (tenantId, customerIds) =>
     Effect.forEach(idChunks(customerIds), (chunk) =>
-      client.run({ entity: "customer" }, (db) =>
-        db
-          .select()
-          .from(customers)
-          .where(and(eq(customers.tenantId, tenantId), inArray(customers.id, chunk)))
-      )
+      client.query<Array<RowDataPacket>>({ entity: "customer" }, customersSql(chunk.length), [
+        tenantId,
+        ...chunk
+      ])
     ).pipe(
-      Effect.map((chunks) => inAskedOrder(customerIds, chunks.flat(), (row) => row.id).map(customerFromRow))
+      Effect.map((chunks) =>
+        inAskedOrder(customerIds, chunks.flat().map(customerRowFromDriver), (row) => row.id).map(
+          customerFromRow
+        )
+      )
     ),
   insert: (tenantId, customer) =>
     Effect.zipRight(
@@ -279,33 +292,27 @@ export const subscriptionRepository = (client: MysqlClient): SubscriptionReposit
         })
       )
     ),
+  // hand-written: the billing run's read of every page
   dueForRenewal: (tenantId, before, page) =>
     Effect.gen(function* () {
       yield* checkLimit(page)
       const after = page.after === undefined ? undefined : yield* parseRenewalCursor(page.after)
-      const afterCursor: SQL | undefined =
-        after === undefined
-          ? undefined
-          : or(
-              gt(subscriptions.nextRenewalAt, after.nextRenewalAt),
-              and(eq(subscriptions.nextRenewalAt, after.nextRenewalAt), gt(subscriptions.id, after.id))
-            )
-      const rows = yield* client.run({ entity: "subscription" }, (db) =>
-        db
-          .select()
-          .from(subscriptions)
-          .where(
-            and(
-              eq(subscriptions.tenantId, tenantId),
-              isNotNull(subscriptions.nextRenewalAt),
-              lt(subscriptions.nextRenewalAt, before),
-              afterCursor
-            )
-          )
-          .orderBy(asc(subscriptions.nextRenewalAt), asc(subscriptions.id))
-          .limit(page.limit + 1)
+      const context = { entity: "subscription" }
+      const raw = yield* after === undefined
+        ? client.query<Array<RowDataPacket>>(context, duePageSql.first, [tenantId, before, page.limit + 1])
+        : client.query<Array<RowDataPacket>>(context, duePageSql.after, [
+            tenantId,
+            before,
+            after.nextRenewalAt,
+            after.nextRenewalAt,
+            after.id,
+            page.limit + 1
+          ])
+      const page_ = pageOf(raw.map(subscriptionRowFromDriver), page.limit, (row) => row, renewalCursor)
+      const items = yield* Effect.forEach(idChunks(page_.items.map((row) => row.id)), (chunk) =>
+        client.query<Array<RowDataPacket>>(context, itemsSql(chunk.length), [tenantId, ...chunk])
       )
-      return yield* subscriptionPage(client, tenantId, rows, page.limit, renewalCursor)
+      return { ...page_, items: versionedSubscriptions(page_.items, items.flat().map(itemRowFromDriver)) }
     }),
   listByCustomer: (tenantId, customerId, page) =>
     Effect.gen(function* () {

@@ -10,7 +10,7 @@ import {
   VersionConflict,
   type Versioned
 } from "@ezscale/core"
-import { and, asc, eq, gt, inArray, isNotNull, lt, or, type SQL, sql } from "drizzle-orm"
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm"
 import { Effect, Either } from "effect"
 import { idChunks, inAskedOrder } from "../../store-sql/batch"
 import { groupBy } from "../../store-sql/group"
@@ -26,6 +26,15 @@ import {
   tenantFromRow,
   tenantToRow
 } from "../../store-sql/records"
+import {
+  customerRowFromDriver,
+  customersSql,
+  duePageSql,
+  itemRowFromDriver,
+  itemsSql,
+  subscriptionRowFromDriver,
+  versionedSubscriptions
+} from "../../store-sql/renewals"
 import { sameTenant } from "../../store-sql/tenant"
 import type { SqliteClient, SqliteDb } from "../client"
 import { catalogs, customers, subscriptionItems, subscriptions, tenants } from "../schema"
@@ -64,14 +73,15 @@ export const customerRepository = (client: SqliteClient): CustomerRepository => 
           .get()
       )
       .pipe(Effect.flatMap(found("customer", customerId)), Effect.map(customerFromRow)),
+  // hand-written: a billing run reads the customers of every page
   getMany: (tenantId, customerIds) =>
-    client.run({ entity: "customer" }, (db) => {
+    client.run({ entity: "customer" }, () => {
       const rows = idChunks(customerIds).flatMap((chunk) =>
-        db
-          .select()
-          .from(customers)
-          .where(and(eq(customers.tenantId, tenantId), inArray(customers.id, chunk)))
-          .all()
+        (
+          client.connection.prepare(customersSql(chunk.length)).all(tenantId, ...chunk) as Array<
+            Record<string, unknown>
+          >
+        ).map(customerRowFromDriver)
       )
       return inAskedOrder(customerIds, rows, (row) => row.id).map(customerFromRow)
     }),
@@ -259,34 +269,30 @@ export const subscriptionRepository = (client: SqliteClient): SubscriptionReposi
         )
         .pipe(Effect.flatten)
     ),
+  // hand-written, prepared once: the billing run's read of every page
   dueForRenewal: (tenantId, before, page) =>
     Effect.gen(function* () {
       yield* checkLimit(page)
       const after = page.after === undefined ? undefined : yield* parseRenewalCursor(page.after)
-      const afterCursor: SQL | undefined =
-        after === undefined
-          ? undefined
-          : or(
-              gt(subscriptions.nextRenewalAt, after.nextRenewalAt),
-              and(eq(subscriptions.nextRenewalAt, after.nextRenewalAt), gt(subscriptions.id, after.id))
-            )
-      return yield* client.run({ entity: "subscription" }, (db) => {
-        const rows = db
-          .select()
-          .from(subscriptions)
-          .where(
-            and(
-              eq(subscriptions.tenantId, tenantId),
-              isNotNull(subscriptions.nextRenewalAt),
-              lt(subscriptions.nextRenewalAt, before),
-              afterCursor
-            )
-          )
-          .orderBy(asc(subscriptions.nextRenewalAt), asc(subscriptions.id))
-          .limit(page.limit + 1)
-          .all()
-        const page_ = pageOf(rows, page.limit, (row) => row, renewalCursor)
-        return { ...page_, items: withItems(db, tenantId, page_.items) }
+      return yield* client.run({ entity: "subscription" }, () => {
+        const { connection } = client
+        const raw = (
+          after === undefined
+            ? connection.prepare(duePageSql.first).all(tenantId, before, page.limit + 1)
+            : connection
+                .prepare(duePageSql.after)
+                .all(tenantId, before, after.nextRenewalAt, after.nextRenewalAt, after.id, page.limit + 1)
+        ) as Array<Record<string, unknown>>
+        const page_ = pageOf(raw.map(subscriptionRowFromDriver), page.limit, (row) => row, renewalCursor)
+        const ids = page_.items.map((row) => row.id)
+        const items = idChunks(ids).flatMap((chunk) =>
+          (
+            connection.prepare(itemsSql(chunk.length)).all(tenantId, ...chunk) as Array<
+              Record<string, unknown>
+            >
+          ).map(itemRowFromDriver)
+        )
+        return { ...page_, items: versionedSubscriptions(page_.items, items) }
       })
     }),
   listByCustomer: (tenantId, customerId, page) =>

@@ -32,6 +32,16 @@ export {
   type Tenant,
   type Versioned
 } from "./records"
+export {
+  type DueRange,
+  decideRenewals,
+  type RenewalNumbering,
+  type RenewalOutcome,
+  type RenewalRepository,
+  type RenewalState,
+  type RenewalWrite,
+  renewalKeyOf
+} from "./renewals"
 export type {
   CatalogRepository,
   CouponRepository,

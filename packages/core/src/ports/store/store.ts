@@ -18,7 +18,8 @@
  *   beside the billing documents (each in its own file here): tax rule sets replaced whole, one exchange
  *   rate per pair and day, exactly one default payment method per (customer, gateway), one inbox event
  *   per (source, event id), an audit log that only grows, one versioned service per subscription, one
- *   usage sample per (service, slot) keeping the larger counts, revenue metrics written in one step;
+ *   usage sample per (service, slot) keeping the larger counts, revenue metrics written in one step,
+ *   a page of renewals written or refused write by write (`renewals.commit`);
  * - keyset pages: every row exactly once, in the listing's order.
  *
  * Errors: `StoreError` (`Conflict | NotFound | Unavailable | Unknown`, `retryable`, `cause`) for the
@@ -32,6 +33,7 @@ import type { AuditRepository } from "./audit"
 import type { StoreError } from "./errors"
 import type { ExchangeRateRepository } from "./exchange-rates"
 import type { PaymentMethodRepository } from "./payment-methods"
+import type { RenewalRepository } from "./renewals"
 import type {
   CatalogRepository,
   CouponRepository,
@@ -75,6 +77,8 @@ export interface StoreService {
   readonly services: ServiceRepository
   readonly usageSamples: UsageSampleRepository
   readonly revenue: RevenueRepository
+  /** Renewals of a page written in one call: what the billing run writes (see `RenewalRepository`). */
+  readonly renewals: RenewalRepository
   /** Runs `self` in one transaction: all its writes, or none. */
   readonly withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
 }

@@ -18,6 +18,7 @@ import { jobContract } from "./jobs"
 import { lookupContract } from "./lookups"
 import { paymentMethodContract } from "./payment-methods"
 import { recordContract } from "./records"
+import { renewalContract } from "./renewals"
 import { revenueContract } from "./revenue"
 import { serviceContract } from "./services"
 import type { StoreCapabilities } from "./support"
@@ -49,6 +50,7 @@ export const storeContract = (
       serviceContract(it)
       usageSampleContract(it)
       revenueContract(it)
+      renewalContract(it)
     })
   })
 }

@@ -16,6 +16,7 @@ import { idempotencyRepository, jobRepository } from "./jobs"
 import { paymentMethodRepository } from "./payment-methods"
 import { catalogRepository, customerRepository, subscriptionRepository, tenantRepository } from "./records"
 import { exchangeRateRepository, taxRuleRepository } from "./reference"
+import { renewalRepository } from "./renewals"
 import { revenueRepository } from "./revenue"
 import { serviceRepository } from "./services"
 import { cloneState, emptyState, type State } from "./state"
@@ -53,7 +54,7 @@ export const makeInMemoryStore: Effect.Effect<StoreService> = Effect.gen(functio
       nested ? savepoint(self) : permit.withPermits(1)(Effect.locally(savepoint(self), inTransaction, true))
     )
 
-  return {
+  const repositories: Omit<StoreService, "renewals"> = {
     tenants: tenantRepository(db),
     customers: customerRepository(db),
     catalogs: catalogRepository(db),
@@ -77,6 +78,7 @@ export const makeInMemoryStore: Effect.Effect<StoreService> = Effect.gen(functio
     revenue: revenueRepository(db),
     withTransaction
   }
+  return { ...repositories, renewals: renewalRepository(repositories) }
 })
 
 export const InMemoryStore = {
