@@ -72,7 +72,8 @@ export const settleSubscription = (
       lifts = paymentLiftsSuspension(subscription, invoice, settings.dunning)
     }
     const moved = lifts ? transition(subscription.lifecycle, { _tag: "PaymentReceived" }, at) : undefined
-    const lifecycle = moved !== undefined && Either.isRight(moved) ? moved.right.state : subscription.lifecycle
+    const lifecycle =
+      moved !== undefined && Either.isRight(moved) ? moved.right.state : subscription.lifecycle
     // The paid period becomes the current one (a late payment of an older period does not move it back).
     const period =
       invoice.period !== undefined &&
