@@ -57,17 +57,21 @@ const renewalDate = (now: number): { readonly renewal: CivilDate; readonly ancho
   return { renewal, anchor }
 }
 
-/** `SELECT n` for n in [1, count): `digits` cross joined, enough of them for `count`. */
-const numbers = (count: number): string => {
+/** `SELECT n` for n in [from, to): `digits` cross joined, enough of them for `to`. */
+const numbers = (from: number, to: number): string => {
   const digits =
     "(SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)"
-  const places = Math.max(1, Math.ceil(Math.log10(count)))
+  const places = Math.max(1, Math.ceil(Math.log10(to)))
   const tables = Array.from({ length: places }, (_, i) => `${digits} AS d${i}`).join(" CROSS JOIN ")
   const value = Array.from({ length: places }, (_, i) => `d${i}.d * ${10 ** i}`).join(" + ")
-  return `SELECT ${value} AS n FROM ${tables} WHERE ${value} BETWEEN 1 AND ${count - 1}`
+  return `SELECT ${value} AS n FROM ${tables} WHERE ${value} BETWEEN ${from} AND ${to - 1}`
 }
 
-/** Copies the template row (id number 0) of `table` once per n, with the columns in `replace` computed. */
+/**
+ * Copies the template row (id number 0) of `table` once per n in [1, count), with the columns in
+ * `replace` computed; 5,000 rows a statement, so the server's buffer for an INSERT reading its own
+ * table stays small (in memory, not a temp file).
+ */
 const cloneRows = async (
   db: EngineTestDatabase,
   table: string,
@@ -77,9 +81,11 @@ const cloneRows = async (
 ) => {
   const columns = await db.columns(table)
   const values = columns.map((column) => replace[column]?.("seq.n") ?? `src.${column}`)
-  await db.query(
-    `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${values.join(", ")} FROM (${numbers(count)}) AS seq CROSS JOIN ${table} AS src WHERE src.tenant_id = '${tenantId}' AND ${where}`
-  )
+  for (let from = 1; from < count; from += 5_000) {
+    await db.query(
+      `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${values.join(", ")} FROM (${numbers(from, Math.min(count, from + 5_000))}) AS seq CROSS JOIN ${table} AS src WHERE src.tenant_id = '${tenantId}' AND ${where}`
+    )
+  }
 }
 
 export const seedDueSubscriptions = async (
