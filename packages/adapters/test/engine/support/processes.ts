@@ -9,7 +9,7 @@
  * through tsx instead.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { mkdirSync } from "node:fs"
+import { mkdirSync, rmSync } from "node:fs"
 import { join } from "node:path"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
@@ -46,6 +46,7 @@ export const workerCommand = (): Promise<ReadonlyArray<string>> => {
       },
       logLevel: "warning"
     })
+    process.once("exit", () => rmSync(outfile, { force: true }))
     return [outfile]
   })()
   return bundled
