@@ -9,7 +9,7 @@
  * through tsx instead.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { mkdirSync, rmSync } from "node:fs"
+import { mkdirSync, renameSync } from "node:fs"
 import { join } from "node:path"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
@@ -31,10 +31,13 @@ export const workerCommand = (): Promise<ReadonlyArray<string>> => {
     // inside the repository, so the external drivers resolve from its node_modules
     const folder = join(root, "node_modules", ".cache", "ezscale-engine-tests")
     mkdirSync(folder, { recursive: true })
-    const outfile = join(folder, `worker-${process.pid}.mjs`)
+    // every test process builds the same bundle: each writes its own file, then renames it over the one
+    // name (atomic), so a worker never starts from a half-written file and only one file stays behind
+    const outfile = join(folder, "worker.mjs")
+    const building = join(folder, `worker-${process.pid}.mjs`)
     await build({
       entryPoints: [script],
-      outfile,
+      outfile: building,
       bundle: true,
       platform: "node",
       format: "esm",
@@ -46,7 +49,7 @@ export const workerCommand = (): Promise<ReadonlyArray<string>> => {
       },
       logLevel: "warning"
     })
-    process.once("exit", () => rmSync(outfile, { force: true }))
+    renameSync(building, outfile)
     return [outfile]
   })()
   return bundled
