@@ -50,7 +50,8 @@ if (mysqlSkipReason !== undefined) {
           Effect.flatMap(Store, (store) =>
             store.jobs.enqueue(tenantId, {
               kind: "billing_run",
-              payload: {},
+              // 50 chunk jobs for the workers to share
+              payload: { chunkSize: subscriptions / 50 },
               runAt: Date.now(),
               dedupeKey: "billing_run:workers"
             })
@@ -60,7 +61,7 @@ if (mysqlSkipReason !== undefined) {
       )
       const processes = await Promise.all(
         Array.from({ length: workers }, (_, i) =>
-          startWorker(db, gateway.url, { workerId: `w${i + 1}`, leaseMs: 3_600_000, skipKinds })
+          startWorker(db, gateway.url, { workerId: `w${i + 1}`, leaseMs: 3_600_000, batch: 1, skipKinds })
         )
       )
       const exits = await drainAndStop(db, processes, { deadlineMs: 3_300_000, pollMs: 1_000, skipKinds })

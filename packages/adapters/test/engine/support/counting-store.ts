@@ -1,5 +1,6 @@
 /**
- * A `Store` that counts the renewal invoices this process committed: an invoice inserted inside a
+ * A `Store` that counts the renewal invoices this process committed (`invoices.insert` and the billing
+ * run's `renewals.commit`): an invoice written inside a
  * transaction counts once the outermost transaction commits (a savepoint or transaction that fails takes
  * its inserts back with it), so a worker can report how much of a billing run it did.
  */
@@ -26,6 +27,21 @@ export const countingStore = (inner: StoreService): CountingStore => {
             Effect.sync(() => {
               if (inserted === undefined) committed++
               else inserted.push(invoice.id)
+            })
+          )
+        )
+    },
+    renewals: {
+      ...inner.renewals,
+      commit: (tenantId, writes, numbering) =>
+        Effect.tap(inner.renewals.commit(tenantId, writes, numbering), (outcomes) =>
+          Effect.flatMap(FiberRef.get(level), (inserted) =>
+            Effect.sync(() => {
+              const written = writes.flatMap((write, i) =>
+                outcomes[i] === "written" && write.invoice !== undefined ? [write.invoice.id] : []
+              )
+              if (inserted === undefined) committed += written.length
+              else inserted.push(...written)
             })
           )
         )
