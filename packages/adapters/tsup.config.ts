@@ -8,6 +8,7 @@ export default defineConfig({
   entry: {
     "store-sqlite/index": "src/store-sqlite/index.ts",
     "store-mysql/index": "src/store-mysql/index.ts",
+    "gateway-stripe/index": "src/gateway-stripe/index.ts",
     "gateway-stripe/fake/index": "src/gateway-stripe/fake/index.ts"
   },
   format: ["esm"],
