@@ -25,6 +25,7 @@ export {
   stripeIdempotencyKey
 } from "./gateway"
 export { metadataKeys } from "./outcomes"
+export { interpretStripeEvent, makeStripeWebhooks, type StripeWebhookConfig } from "./webhooks"
 
 export type StripeGatewayConfig = StripeConnectionConfig & StripeGatewayOptions
 
