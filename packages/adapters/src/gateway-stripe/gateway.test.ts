@@ -78,6 +78,7 @@ describe("StripeGateway", () => {
   beforeAll(async () => {
     fake = await startStripeFake({ onResponse: recorder.record })
     gateway = makeStripeGateway(configFor(fake))
+    impatient = makeStripeGateway(configFor(fake, { timeoutMs: 600 }))
     browser = new Stripe("sk_test_browser", { ...fake.connection, maxNetworkRetries: 0, telemetry: false })
   })
 
@@ -87,8 +88,10 @@ describe("StripeGateway", () => {
   const customer = (tenant = gateway) =>
     tenant.ensureCustomer({ customerId: `customer-${++serial}`, email: "c@example.com", name: "C" })
 
-  const charge = (overrides: Partial<ChargeRequest> & { gatewayCustomerId: string }) =>
-    gateway.charge({
+  /** The same account with a short timeout, for the tests that wait for one. */
+  let impatient: StripeGatewayService
+  const charge = (overrides: Partial<ChargeRequest> & { gatewayCustomerId: string }, via = gateway) =>
+    via.charge({
       invoiceId: `inv-${++serial}`,
       amount: { amount: 2_000n, currency: "USD" },
       methodId: "pm_card_visa",
@@ -207,7 +210,7 @@ describe("StripeGateway", () => {
           fake.failNext({ kind: "hang", performed: true, operationId: "PostPaymentIntents" })
           const key = "collect:inv-timeout:1"
           const invoiceId = "inv-timeout"
-          const first = yield* charge({ gatewayCustomerId, invoiceId, idempotencyKey: key })
+          const first = yield* charge({ gatewayCustomerId, invoiceId, idempotencyKey: key }, impatient)
           expect(first).toMatchObject({ status: "unknown", idempotencyKey: key })
           const found = Option.getOrThrow(yield* gateway.retrieveCharge({ idempotencyKey: key }))
           expect(found.status).toBe("succeeded")
@@ -223,7 +226,9 @@ describe("StripeGateway", () => {
         fake.failNext({ kind: "hang", performed: false, operationId: "PostPaymentIntents" })
         const key = "collect:inv-lost:1"
         const invoiceId = "inv-lost"
-        expect((yield* charge({ gatewayCustomerId, invoiceId, idempotencyKey: key })).status).toBe("unknown")
+        expect((yield* charge({ gatewayCustomerId, invoiceId, idempotencyKey: key }, impatient)).status).toBe(
+          "unknown"
+        )
         expect(Option.isNone(yield* gateway.retrieveCharge({ idempotencyKey: key }))).toBe(true)
         expect((yield* charge({ gatewayCustomerId, invoiceId, idempotencyKey: key })).status).toBe(
           "succeeded"

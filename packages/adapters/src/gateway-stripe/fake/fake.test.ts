@@ -365,6 +365,42 @@ describe("payment intents", () => {
     expect(bad).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError)
   })
 
+  it("serves the 3-D Secure page the redirect points to; completing it sends the customer back", async () => {
+    const owner = await customer()
+    const waiting = await stripe.paymentIntents.create(
+      {
+        amount: 650,
+        currency: "usd",
+        customer: owner.id,
+        payment_method: "pm_card_threeDSecure2Required",
+        confirm: true,
+        return_url: "https://billing.test/return?order=7"
+      },
+      { idempotencyKey: crypto.randomUUID() }
+    )
+    const url = waiting.next_action?.redirect_to_url?.url ?? ""
+    const shown = await fetch(url)
+    expect([shown.status, await shown.text()]).toEqual([200, expect.stringContaining("650 usd")])
+    const done = await fetch(`${url}?outcome=succeed`, { method: "POST", redirect: "manual" })
+    expect(done.status).toBe(303)
+    expect(done.headers.get("location")).toBe(
+      `https://billing.test/return?order=7&payment_intent=${waiting.id}`
+    )
+    expect((await stripe.paymentIntents.retrieve(waiting.id)).status).toBe("succeeded")
+    expect((await fetch(url)).status).toBe(404)
+    const failing = await stripe.paymentIntents.create(
+      { amount: 650, currency: "usd", payment_method: "pm_card_threeDSecure2Required", confirm: true },
+      { idempotencyKey: crypto.randomUUID() }
+    )
+    const stripePage = failing.next_action?.use_stripe_sdk as { stripe_js?: string } | undefined
+    await fetch(`${stripePage?.stripe_js}?outcome=fail`, { method: "POST" })
+    const failed = await stripe.paymentIntents.retrieve(failing.id)
+    expect([failed.status, failed.last_payment_error?.code]).toEqual([
+      "requires_payment_method",
+      "payment_intent_authentication_failure"
+    ])
+  })
+
   it("cancels an intent waiting for 3-D Secure", async () => {
     const owner = await customer()
     const waiting = await stripe.paymentIntents.create(
@@ -616,6 +652,31 @@ describe("events and webhooks", () => {
     expect(() =>
       stripe.webhooks.constructEvent(received[0]?.body ?? "", received[0]?.signature ?? "", "whsec_other")
     ).toThrow(Stripe.errors.StripeSignatureVerificationError)
+  })
+
+  it("delivers as events happen in autoDeliver mode (the host's demo)", async () => {
+    const demo = await startStripeFake({
+      onResponse: recorder.record,
+      autoDeliver: true,
+      webhook: { url, secrets: ["whsec_demo"] }
+    })
+    try {
+      received.length = 0
+      const sdk = new Stripe("sk_test_demo", { ...demo.connection, maxNetworkRetries: 0, telemetry: false })
+      const made = await sdk.customers.create({ email: "demo@example.com" }, { idempotencyKey: "demo-1" })
+      for (let wait = 0; wait < 50 && received.length === 0; wait++)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(received).toHaveLength(1)
+      const event = stripe.webhooks.constructEvent(
+        received[0]?.body ?? "",
+        received[0]?.signature ?? "",
+        "whsec_demo"
+      )
+      expect([event.type, (event.data.object as { id: string }).id]).toEqual(["customer.created", made.id])
+      expect(demo.pendingEvents()).toEqual([])
+    } finally {
+      await demo.close()
+    }
   })
 
   it("signs with every secret while one is rolled (several v1 entries)", async () => {

@@ -6,9 +6,11 @@
 import { createHmac } from "node:crypto"
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo, Socket } from "node:net"
+import { FakeStripeState } from "./account"
+import { authenticationPage } from "./authentication-page"
 import { canonicalForm, parseForm } from "./form"
 import { errorBody, type Json } from "./objects"
-import { type Call, FakeStripeState, Rejected, type Reply } from "./state"
+import { type Call, Rejected, type Reply } from "./state"
 
 /** Every answer the fake gives, for validating it against Stripe's OpenAPI document. */
 export interface FakeResponse {
@@ -308,6 +310,10 @@ export class StripeFake {
     const method = request.method ?? "GET"
     const url = new URL(request.url ?? "/", "http://127.0.0.1")
     const raw = await readBody(request)
+    if (authenticationPage(this.state, method, url, response)) {
+      this.state.runLater()
+      return
+    }
     const idempotencyKey = request.headers["idempotency-key"] as string | undefined
     const found = routes
       .filter((candidate) => candidate.method === method)
