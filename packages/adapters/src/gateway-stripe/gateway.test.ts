@@ -230,6 +230,7 @@ describe("StripeGateway", () => {
           "unknown"
         )
         expect(Option.isNone(yield* gateway.retrieveCharge({ idempotencyKey: key }))).toBe(true)
+        expect(Option.isNone(yield* gateway.retrieveCharge({ chargeId: "pi_never_made" }))).toBe(true)
         expect((yield* charge({ gatewayCustomerId, invoiceId, idempotencyKey: key })).status).toBe(
           "succeeded"
         )
