@@ -8,7 +8,9 @@ export default defineConfig({
   entry: {
     "store-sqlite/index": "src/store-sqlite/index.ts",
     "store-mysql/index": "src/store-mysql/index.ts",
-    "testing/index": "src/testing/index.ts"
+    "testing/index": "src/testing/index.ts",
+    "gateway-stripe/index": "src/gateway-stripe/index.ts",
+    "gateway-stripe/fake/index": "src/gateway-stripe/fake/index.ts"
   },
   format: ["esm"],
   dts: true,
@@ -16,7 +18,7 @@ export default defineConfig({
   clean: true,
   target: "es2022",
   tsconfig: "tsconfig.build.json",
-  external: ["@ezscale/core", "effect", "better-sqlite3", "mysql2", "drizzle-orm"],
+  external: ["@ezscale/core", "effect", "better-sqlite3", "mysql2", "drizzle-orm", "stripe"],
   onSuccess: async () => {
     for (const dialect of dialects) {
       cpSync(`src/${dialect}/migrations`, `dist/${dialect}/migrations`, { recursive: true })

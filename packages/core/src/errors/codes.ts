@@ -85,6 +85,7 @@ export const ErrorCodes = {
   VersionConflict: "VERSION_CONFLICT",
   InsufficientCredit: "INSUFFICIENT_CREDIT",
   GatewayError: "GATEWAY_ERROR",
+  WebhookRejected: "WEBHOOK_REJECTED",
   ProvisionerError: "PROVISIONER_ERROR",
   MailerError: "MAILER_ERROR",
   DocumentsError: "DOCUMENTS_ERROR",

@@ -140,3 +140,82 @@ export class PaymentGateway extends Context.Tag("@ezscale/core/PaymentGateway")<
   PaymentGateway,
   PaymentGatewayService
 >() {}
+
+/**
+ * What a provider's webhook event means for billing, whatever the provider. An adapter's
+ * `parseWebhook` verifies a delivery and reads it into one of these; events billing does not act on are
+ * `ignored` (kept in the inbox all the same). Deliveries come unordered and repeated: the engine acts on
+ * the current state (it asks the gateway again before moving money), never on the event's order.
+ */
+export type GatewayEvent =
+  | {
+      readonly _tag: "ChargeUpdated"
+      /** The charge's outcome now; its `idempotencyKey` ties it to our collection attempt when known. */
+      readonly outcome: ChargeOutcome
+      /** Our invoice id, from the metadata / custom id the adapter attached to the charge. */
+      readonly invoiceId?: string
+    }
+  | {
+      readonly _tag: "RefundUpdated"
+      readonly refund: RefundOutcome
+      readonly invoiceId?: string
+    }
+  | {
+      readonly _tag: "DisputeUpdated"
+      readonly disputeId: string
+      readonly chargeId: string
+      readonly amount: Money
+      /** `open`: money held, evidence due; `won` / `lost`: closed. */
+      readonly status: "open" | "won" | "lost"
+      readonly reason?: string
+      readonly invoiceId?: string
+    }
+  | {
+      readonly _tag: "MethodSaved"
+      readonly gatewayCustomerId: string
+      readonly method: PaymentMethod
+    }
+  | {
+      readonly _tag: "MethodRemoved"
+      readonly gatewayCustomerId?: string
+      readonly methodId: string
+    }
+  | { readonly _tag: "Ignored" }
+
+/** A webhook delivery as received over HTTP: the raw body (signatures cover its exact bytes) and headers. */
+export interface WebhookRequest {
+  readonly rawBody: Uint8Array
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string | undefined>>
+}
+
+/** A verified delivery: the provider's event id and type (the inbox keys), its JSON, and what it means. */
+export interface VerifiedWebhook {
+  readonly eventId: string
+  readonly type: string
+  readonly payload: unknown
+  readonly event: GatewayEvent
+}
+
+/** A delivery that failed verification (bad signature, too old, wrong webhook id, unreadable body). */
+export class WebhookRejected extends Schema.TaggedError<WebhookRejected>()("WebhookRejected", {
+  gateway: Schema.String,
+  reason: Schema.Literal("Signature", "Expired", "Malformed", "Certificate"),
+  detail: Schema.String
+}) {
+  override get message() {
+    return `${this.gateway} webhook rejected (${this.reason}): ${this.detail}`
+  }
+}
+
+/**
+ * The webhook side of a gateway, kept apart from `PaymentGatewayService` because it runs in the HTTP
+ * host (no customer, no charge). `verify` checks the signature against the tenant's endpoint secret /
+ * webhook id and reads the event; `interpret` reads an event already in the inbox again (processing
+ * happens later, in a job).
+ */
+export interface GatewayWebhooks {
+  readonly gateway: string
+  readonly verify: (request: WebhookRequest) => Effect.Effect<VerifiedWebhook, WebhookRejected>
+  readonly interpret: (payload: unknown) => GatewayEvent
+}

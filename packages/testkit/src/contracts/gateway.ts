@@ -4,7 +4,7 @@
  */
 
 import { describe, expect, layer } from "@effect/vitest"
-import { type CurrencyCode, GatewayError, PaymentGateway } from "@ezscale/core"
+import { type CurrencyCode, currencyCodes, GatewayError, PaymentGateway } from "@ezscale/core"
 import { Effect, type Layer, Option } from "effect"
 
 export interface GatewayFixtures {
@@ -12,6 +12,11 @@ export interface GatewayFixtures {
   readonly succeedingMethod: string
   readonly decliningMethod?: string
   readonly requiresActionMethod?: string
+  /**
+   * Makes the next charge with `methodId` end `unknown` although the provider did charge (a timeout
+   * after the charge was made): `arrange` runs just before that charge.
+   */
+  readonly unknownOutcome?: { readonly methodId: string; readonly arrange: Effect.Effect<void> }
 }
 
 let run = 0
@@ -139,6 +144,56 @@ export const gatewayContract = (
             const { charge } = yield* setup
             const outcome = yield* charge("3ds", 500n, fixtures.requiresActionMethod)
             expect(outcome.status).toBe("requires_action")
+          })
+      )
+
+      it.effect("a currency the account cannot take is refused before any call", () =>
+        Effect.gen(function* () {
+          const { gateway, gatewayCustomerId } = yield* setup
+          const other = currencyCodes.find((code) => !gateway.capabilities.currencies.includes(code))
+          if (other === undefined) return
+          const error = yield* Effect.flip(
+            gateway.charge({
+              gatewayCustomerId,
+              invoiceId: "other-currency",
+              amount: { amount: 1000n, currency: other },
+              methodId: fixtures.succeedingMethod,
+              idempotencyKey: key("other-currency"),
+              offSession: false
+            })
+          )
+          expect([error.reason, error.retryable]).toEqual(["InvalidRequest", false])
+          expect(
+            Option.isNone(yield* gateway.retrieveCharge({ idempotencyKey: key("other-currency") }))
+          ).toBe(true)
+        })
+      )
+
+      it.effect.skipIf(fixtures.unknownOutcome === undefined)(
+        `an unknown outcome is reconciled, and the same key never charges twice${fixtures.unknownOutcome === undefined ? " (skipped: the fixtures cannot script a timeout)" : ""}`,
+        () =>
+          Effect.gen(function* () {
+            const { gateway, gatewayCustomerId } = yield* setup
+            const scripted = fixtures.unknownOutcome
+            if (scripted === undefined) return
+            const request = {
+              gatewayCustomerId,
+              invoiceId: "timeout",
+              amount: { amount: 2500n, currency: fixtures.currency },
+              methodId: scripted.methodId,
+              idempotencyKey: key("timeout"),
+              offSession: true
+            }
+            yield* scripted.arrange
+            const first = yield* gateway.charge(request)
+            expect(first.status).toBe("unknown")
+            expect(first.chargeId).toBeUndefined()
+            const reconciled = yield* gateway.retrieveCharge({ idempotencyKey: request.idempotencyKey })
+            expect(Option.map(reconciled, (o) => o.status)).toEqual(Option.some("succeeded"))
+            const chargeId = Option.getOrUndefined(reconciled)?.chargeId
+            expect(chargeId).toBeDefined()
+            const retried = yield* gateway.charge(request)
+            expect([retried.status, retried.chargeId]).toEqual(["succeeded", chargeId])
           })
       )
 
