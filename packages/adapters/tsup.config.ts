@@ -7,7 +7,8 @@ const dialects = ["store-sqlite", "store-mysql"] as const
 export default defineConfig({
   entry: {
     "store-sqlite/index": "src/store-sqlite/index.ts",
-    "store-mysql/index": "src/store-mysql/index.ts"
+    "store-mysql/index": "src/store-mysql/index.ts",
+    "gateway-paypal/fake/index": "src/gateway-paypal/fake/index.ts"
   },
   format: ["esm"],
   dts: true,
@@ -15,7 +16,14 @@ export default defineConfig({
   clean: true,
   target: "es2022",
   tsconfig: "tsconfig.build.json",
-  external: ["@ezscale/core", "effect", "better-sqlite3", "mysql2", "drizzle-orm"],
+  external: [
+    "@ezscale/core",
+    "effect",
+    "better-sqlite3",
+    "mysql2",
+    "drizzle-orm",
+    "@paypal/paypal-server-sdk"
+  ],
   onSuccess: async () => {
     for (const dialect of dialects) {
       cpSync(`src/${dialect}/migrations`, `dist/${dialect}/migrations`, { recursive: true })
