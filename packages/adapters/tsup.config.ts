@@ -8,6 +8,7 @@ export default defineConfig({
   entry: {
     "store-sqlite/index": "src/store-sqlite/index.ts",
     "store-mysql/index": "src/store-mysql/index.ts",
+    "gateway-paypal/index": "src/gateway-paypal/index.ts",
     "gateway-paypal/fake/index": "src/gateway-paypal/fake/index.ts"
   },
   format: ["esm"],
