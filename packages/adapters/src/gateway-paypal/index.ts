@@ -5,6 +5,7 @@
  *
  *   const GatewayLive = PayPalGateway.layer({ clientId, clientSecret, environment: "production",
  *     returnUrl: "https://billing.example.com/paypal/return" })
+ *   const webhooks = PayPalWebhooks.make({ webhookId: "8PT597110X687430LKGECATA" })
  *
  * Set `baseUrl` only to run against a local stand-in such as `@ezscale/adapters/gateway-paypal/fake`.
  */
@@ -12,6 +13,7 @@ import { type CurrencyCode, PaymentGateway, type PaymentGatewayService } from "@
 import { Layer, Redacted } from "effect"
 import { makePayPalClient } from "./client"
 import { makePayPalGateway } from "./gateway"
+import { makePayPalWebhooks } from "./webhooks"
 
 export { makePayPalClient, type PayPalClientConfig } from "./client"
 export {
@@ -23,6 +25,14 @@ export {
   payPalRequestId
 } from "./gateway"
 export { payPalCurrencies } from "./money"
+export {
+  type CertificateSource,
+  interpretPayPalEvent,
+  makePayPalWebhooks,
+  type PayPalWebhooksConfig,
+  payPalCertificates,
+  trustedCertificatesFrom
+} from "./webhooks"
 
 export interface PayPalGatewayConfig {
   readonly clientId: string
@@ -65,3 +75,5 @@ export const PayPalGateway = {
   layer: (config: PayPalGatewayConfig): Layer.Layer<PaymentGateway> =>
     Layer.sync(PaymentGateway, () => makePayPalGatewayFromConfig(config))
 } as const
+
+export const PayPalWebhooks = { make: makePayPalWebhooks } as const

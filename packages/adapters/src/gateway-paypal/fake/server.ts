@@ -690,7 +690,7 @@ export const startPayPalFake = async (options: PayPalFakeOptions = {}): Promise<
           path: parsed.pathname,
           query: Object.fromEntries(parsed.searchParams),
           requestHeaders: headers,
-          requestBody: text === "" ? undefined : contentType === "application/json" ? safeJson(text) : text,
+          requestBody: text === "" ? undefined : (safeJson(text) ?? text),
           status,
           responseBody: body
         })
@@ -710,8 +710,7 @@ export const startPayPalFake = async (options: PayPalFakeOptions = {}): Promise<
     if (fault?.kind === "hang" && fault.when === "before") return void hung.add(response)
 
     if (found.operation === "certs.get") {
-      response.writeHead(200, { "content-type": "application/x-pem-file" })
-      return void response.end(identity.certificatePem)
+      return send(200, identity.certificatePem, "application/x-pem-file")
     }
     if (found.operation === "oauth.token") {
       const expected = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`
