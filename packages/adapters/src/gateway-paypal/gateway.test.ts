@@ -14,7 +14,8 @@ beforeAll(async () => {
     presetTokens: {
       "TOK-OK": { kind: "complete" },
       "TOK-DECLINED": { kind: "capture_declined" },
-      "TOK-PAYER-ACTION": { kind: "payer_action" }
+      "TOK-PAYER-ACTION": { kind: "payer_action" },
+      "TOK-ANSWER-LOST": { kind: "answer_lost" }
     },
     onExchange: recorder.onExchange
   })
@@ -39,12 +40,13 @@ const adapter = (overrides: Partial<PayPalGatewayConfig> = {}): PaymentGatewaySe
 
 gatewayContract(
   "paypal (SDK against the fake)",
-  Layer.suspend(() => Layer.succeed(PaymentGateway, adapter())),
+  Layer.suspend(() => Layer.succeed(PaymentGateway, adapter({ timeoutMs: 2_000 }))),
   {
     currency: "USD",
     succeedingMethod: "TOK-OK",
     decliningMethod: "TOK-DECLINED",
-    requiresActionMethod: "TOK-PAYER-ACTION"
+    requiresActionMethod: "TOK-PAYER-ACTION",
+    answerLostMethod: "TOK-ANSWER-LOST"
   }
 )
 

@@ -17,7 +17,8 @@ gatewayContract("in-memory", InMemoryGateway.layer(options), {
   currency: "EUR",
   succeedingMethod: "pm_ok",
   decliningMethod: "pm_declined",
-  requiresActionMethod: "pm_3ds"
+  requiresActionMethod: "pm_3ds",
+  answerLostMethod: "pm_timeout"
 })
 
 gatewayContract(

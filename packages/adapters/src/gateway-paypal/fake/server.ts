@@ -141,6 +141,14 @@ export interface PayPalFake {
 
 const hours = 3_600_000
 
+/** What an operation did: its answer, what a repeat with its request id gets, and whether the answer is lost. */
+interface Performed {
+  readonly status: number
+  readonly body: unknown
+  readonly replay?: () => { status: number; body: unknown }
+  readonly lost?: boolean
+}
+
 interface Remembered {
   readonly operation: Operation
   readonly at: number
@@ -408,7 +416,7 @@ export const startPayPalFake = async (options: PayPalFakeOptions = {}): Promise<
       throw failure(400, "INVALID_PARAMETER_VALUE", undefined, "/payment_source/paypal/vault_id")
     const script: ChargeScript = token?.script ?? { kind: "needs_capture" }
     const singleStep =
-      token !== undefined && ["complete", "pending", "capture_declined"].includes(script.kind)
+      token !== undefined && ["complete", "answer_lost", "pending", "capture_declined"].includes(script.kind)
     if (singleStep && invoiceId !== undefined && invoiceIds.has(invoiceId))
       throw failure(422, "DUPLICATE_INVOICE_ID", undefined, "/purchase_units/0/invoice_id")
     const order: OrderRecord = {
@@ -436,7 +444,7 @@ export const startPayPalFake = async (options: PayPalFakeOptions = {}): Promise<
     orders.set(order.id, order)
     if (singleStep) {
       if (invoiceId !== undefined) invoiceIds.add(invoiceId)
-      makeCapture(order, script)
+      makeCapture(order, script.kind === "answer_lost" ? { kind: "complete" } : script)
     }
     return order
   }
@@ -527,12 +535,14 @@ export const startPayPalFake = async (options: PayPalFakeOptions = {}): Promise<
     body: Record<string, unknown> | undefined,
     query: URLSearchParams,
     requestId: string | undefined
-  ): { status: number; body: unknown; replay?: () => { status: number; body: unknown } } => {
+  ): Performed => {
     const param = params[0] ?? ""
     switch (operation) {
       case "orders.create": {
         const order = createOrder(body ?? {}, requestId)
+        const script = order.vaultId === undefined ? undefined : paymentTokens.get(order.vaultId)?.script
         return {
+          lost: script?.kind === "answer_lost",
           status: 201,
           body: orderJson(order),
           replay: () => ({ status: 200, body: orderJson(order) })
@@ -741,7 +751,7 @@ export const startPayPalFake = async (options: PayPalFakeOptions = {}): Promise<
     const body = text === "" ? undefined : safeJson(text)
     if (text !== "" && (body === undefined || typeof body !== "object" || body === null))
       return send(400, failure(400, "MALFORMED_REQUEST_JSON").body)
-    let result: { status: number; body: unknown; replay?: () => { status: number; body: unknown } }
+    let result: Performed
     try {
       result = perform(
         found.operation,
@@ -760,7 +770,7 @@ export const startPayPalFake = async (options: PayPalFakeOptions = {}): Promise<
     }
     if (rememberedKey !== undefined && result.replay !== undefined)
       remembered.set(rememberedKey, { operation: found.operation, at: now(), replay: result.replay })
-    if (fault?.kind === "hang") return void hung.add(response)
+    if (fault?.kind === "hang" || result.lost === true) return void hung.add(response)
     return send(result.status, result.body)
   }
 

@@ -18,6 +18,8 @@ export type ChargeScript =
   | { readonly kind: "capture_declined"; readonly responseCode?: string }
   /** The create call fails 422 with this issue (INSTRUMENT_DECLINED, TRANSACTION_REFUSED, ...). */
   | { readonly kind: "refused"; readonly issue: string }
+  /** Completed at create like `complete`, but the create's answer never comes (a timeout after the charge). */
+  | { readonly kind: "answer_lost" }
   /** The order waits in PAYER_ACTION_REQUIRED with a `payer-action` link (the buyer must act). */
   | { readonly kind: "payer_action" }
 
