@@ -241,9 +241,12 @@ describe("PayPal gateway: failures, retries and reconciliation", () => {
     fake.control.fault("orders.create", { kind: "status", status: 503 }, 2)
     const request = chargeRequest("TOK-OK")
     expect((await run(gateway.charge(request))).status).toBe("unknown")
-    expect(Option.isNone(await run(gateway.retrieveCharge({ idempotencyKey: request.idempotencyKey })))).toBe(
-      true
-    )
+    const captures = fake.control.stats().captures
+    const lookup = await run(gateway.retrieveCharge({ idempotencyKey: request.idempotencyKey }))
+    expect(Option.isNone(lookup)).toBe(true)
+    // The lookup used the key's request id: a later charge with it is canceled, never a payment.
+    expect((await run(adapter().charge(request))).status).toBe("canceled")
+    expect(fake.control.stats().captures).toBe(captures)
     fake.control.fault("orders.create", { kind: "status", status: 429 }, 2)
     const limited = await flip(gateway.charge(chargeRequest("TOK-OK")))
     expect([limited.reason, limited.retryable]).toEqual(["RateLimited", true])

@@ -93,6 +93,13 @@ export const payPalInvoiceId = (key: string) => (key.length <= 127 ? key : `ezs-
 export const payPalCustomerId = (customerId: string) =>
   createHash("sha256").update(`ezscale-customer:${customerId}`).digest("base64url").slice(0, 22)
 
+/**
+ * An order with no payment source waiting in CREATED: only a `retrieveCharge` lookup makes one (our
+ * charges always carry a payment source: a vault token, or PayPal with an experience context, which
+ * waits in PAYER_ACTION_REQUIRED). Nobody can pay it without approving it; it expires unpaid.
+ */
+const isBareOrder = (order: OrderView) => order.status === "CREATED" && order.capture === undefined
+
 const sleep = (ms: number) =>
   Effect.async<void>((resume) => {
     const timer = setTimeout(() => resume(Effect.void), ms)
@@ -299,6 +306,15 @@ export const makePayPalGateway = (options: PayPalGatewayOptions): PaymentGateway
       const order = orderView(created.right)
       if (order === undefined)
         return unknownOutcome(request, { _tag: "MaybeSent", message: "unreadable order response" })
+      if (isBareOrder(order)) {
+        // PayPal replayed the bare order a lookup made for this key: nothing was or will be charged with it.
+        return {
+          status: "canceled",
+          idempotencyKey: request.idempotencyKey,
+          amount: request.amount,
+          reason: "this idempotency key was looked up before it charged anything; charge with a new key"
+        } satisfies ChargeOutcome
+      }
       index.set(request.idempotencyKey, order.id)
       return yield* settle(request, order)
     })
@@ -325,11 +341,7 @@ export const makePayPalGateway = (options: PayPalGatewayOptions): PaymentGateway
           : yield* call((abortSignal) => orders.getOrder({ id: orderId }, { abortSignal }))
       if (Either.isLeft(found)) return yield* Effect.fail(gatewayError(found.left))
       const order = orderView(found.right)
-      if (
-        order === undefined ||
-        (orderId === undefined && order.status === "CREATED" && order.capture === undefined)
-      )
-        return Option.none()
+      if (order === undefined || isBareOrder(order)) return Option.none()
       index.set(idempotencyKey, order.id)
       if (order.amount === undefined) return Option.none()
       return Option.some(orderOutcome(order, idempotencyKey, order.amount))
