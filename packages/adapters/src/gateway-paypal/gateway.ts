@@ -72,12 +72,23 @@ export interface PayPalGatewayOptions {
   readonly returnUrl?: string
   readonly cancelUrl?: string
   readonly brandName?: string
+  /** Where the order id each key led to is kept; default in memory (see `PayPalChargeIndex`). */
+  readonly index?: PayPalChargeIndex
 }
 
-/** Which PayPal id (order, charge) a key led to; in memory, a cache in front of PayPal's own replay. */
+/**
+ * The order id each idempotency key led to. A cache, not the source of truth: without an entry (a new
+ * process, a create that timed out) the adapter asks PayPal by repeating the create's request id. A host
+ * may keep it durably to skip that round trip.
+ */
 export interface PayPalChargeIndex {
   readonly get: (idempotencyKey: string) => string | undefined
   readonly set: (idempotencyKey: string, orderId: string) => void
+}
+
+export const inMemoryChargeIndex = (): PayPalChargeIndex => {
+  const orders = new Map<string, string>()
+  return { get: (key) => orders.get(key), set: (key, orderId) => void orders.set(key, orderId) }
 }
 
 const hash = (text: string) => createHash("sha256").update(text).digest("hex")
@@ -121,8 +132,7 @@ export const makePayPalGateway = (options: PayPalGatewayOptions): PaymentGateway
   const probeCurrency = capabilities.currencies[0] ?? "USD"
   /** The amount of the bare order a lookup may leave behind (one major unit; nobody can pay it unapproved). */
   const probeAmount = { amount: minorPerMajor(probeCurrency), currency: probeCurrency }
-  const known = new Map<string, string>()
-  const index: PayPalChargeIndex = { get: (key) => known.get(key), set: (key, id) => void known.set(key, id) }
+  const index = options.index ?? inMemoryChargeIndex()
 
   const invalid = (detail: string, vendorCode?: string) =>
     new GatewayError({
@@ -187,10 +197,11 @@ export const makePayPalGateway = (options: PayPalGatewayOptions): PaymentGateway
     } satisfies ChargeOutcome
   }
 
-  const orderBody = (request: ChargeRequest, withSource: boolean) => {
+  const orderBody = (request: ChargeRequest) => {
+    const cancelUrl = options.cancelUrl ?? options.returnUrl
     const experienceContext = {
       ...(options.returnUrl === undefined ? {} : { returnUrl: options.returnUrl }),
-      ...(options.cancelUrl === undefined ? {} : { cancelUrl: options.cancelUrl ?? options.returnUrl }),
+      ...(cancelUrl === undefined ? {} : { cancelUrl }),
       ...(options.brandName === undefined ? {} : { brandName: options.brandName })
     }
     return {
@@ -200,26 +211,21 @@ export const makePayPalGateway = (options: PayPalGatewayOptions): PaymentGateway
           referenceId: "default",
           amount: toPayPalAmount(request.amount),
           customId: request.invoiceId,
-          ...(withSource ? { invoiceId: payPalInvoiceId(request.idempotencyKey) } : {}),
+          invoiceId: payPalInvoiceId(request.idempotencyKey),
           ...(request.description === undefined ? {} : { description: request.description.slice(0, 127) })
         }
       ],
-      ...(withSource
-        ? {
-            paymentSource: {
-              paypal:
-                request.methodId === payPalCheckout ? { experienceContext } : { vaultId: request.methodId }
-            }
-          }
-        : {})
+      paymentSource: {
+        paypal: request.methodId === payPalCheckout ? { experienceContext } : { vaultId: request.methodId }
+      }
     }
   }
 
-  const createOrder = (request: ChargeRequest, withSource: boolean) =>
+  const createOrder = (request: ChargeRequest) =>
     call((abortSignal) =>
       orders.createOrder(
         {
-          body: orderBody(request, withSource),
+          body: orderBody(request),
           paypalRequestId: payPalRequestId("order", request.idempotencyKey),
           prefer: "return=representation"
         },
@@ -288,7 +294,7 @@ export const makePayPalGateway = (options: PayPalGatewayOptions): PaymentGateway
         const order = orderView(current)
         if (order !== undefined) return yield* settle(request, order)
       }
-      const created = yield* createOrder(request, true)
+      const created = yield* createOrder(request)
       if (Either.isLeft(created)) {
         const failure = created.left
         if (failure._tag === "Answered" && failure.status < 500 && failure.status !== 429) {

@@ -17,7 +17,9 @@ import { makePayPalWebhooks } from "./webhooks"
 
 export { makePayPalClient, type PayPalClientConfig } from "./client"
 export {
+  inMemoryChargeIndex,
   makePayPalGateway,
+  type PayPalChargeIndex,
   type PayPalGatewayOptions,
   payPalCheckout,
   payPalCustomerId,
