@@ -211,6 +211,24 @@ describe("PayPal gateway: failures, retries and reconciliation", () => {
     fake.control.takeDeliveries()
   })
 
+  it("a timeout before PayPal acted is unknown; the lookup finds no charge; nothing was captured", async () => {
+    const gateway = adapter({ timeoutMs: 400, retries: 0 })
+    const request = chargeRequest("TOK-OK")
+    const before = fake.control.stats()
+    fake.control.fault("orders.create", { kind: "hang", when: "before" })
+    expect((await run(gateway.charge(request))).status).toBe("unknown")
+    expect(Option.isNone(await run(gateway.retrieveCharge({ idempotencyKey: request.idempotencyKey })))).toBe(
+      true
+    )
+    expect(fake.control.stats().captures).toBe(before.captures)
+    const retried = await run(
+      gateway.charge({ ...request, idempotencyKey: `${request.idempotencyKey}:retry` })
+    )
+    expect(retried.status).toBe("succeeded")
+    expect(fake.control.stats().captures).toBe(before.captures + 1)
+    fake.control.takeDeliveries()
+  })
+
   it("a timeout on the capture call of a two-step charge is unknown, then found by key", async () => {
     const gateway = adapter({ timeoutMs: 400, retries: 0 })
     const { method } = await savedToken(gateway, "customer-capture-timeout")
