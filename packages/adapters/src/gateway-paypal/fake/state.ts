@@ -1,8 +1,10 @@
 /**
- * The fake's PayPal-side state: orders with their captures and refunds, vault setup and payment tokens,
- * disputes, and what each operation does to them. Money is compared exactly in minor units. Errors are
- * thrown as `PayPalFailure` (status + PayPal's error body) and rendered by the server.
+ * The fake's records (orders with their captures and refunds, vault setup and payment tokens, disputes),
+ * how charges with a token are scripted, and PayPal's errors: thrown as `PayPalFailure` (status + PayPal's
+ * error body, with the descriptions the OpenAPI documents pin) and rendered by the server. Money is
+ * compared exactly in minor units.
  */
+import { randomBytes } from "node:crypto"
 import type { Money } from "@ezscale/core"
 import { fromPayPalAmount, type PayPalAmount, toPayPalValue } from "../money"
 
@@ -207,3 +209,12 @@ export const amountJson = (money: Money) => ({ currency_code: money.currency, va
 
 export const refundedOf = (capture: CaptureRecord): bigint =>
   capture.refunds.reduce((total, refund) => total + refund.amount.amount, 0n)
+
+/** A PayPal-looking id: upper-case letters and digits. */
+export const id = (length: number) =>
+  randomBytes(length)
+    .toString("base64")
+    .replace(/[^A-Z0-9]/gi, "")
+    .toUpperCase()
+    .padEnd(length, "X")
+    .slice(0, length)
