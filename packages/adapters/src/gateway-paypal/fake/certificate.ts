@@ -28,8 +28,13 @@ const oid = (dotted: string): Buffer => {
   return tagged(0x06, Buffer.from(bytes))
 }
 
-const positiveInteger = (bytes: Buffer): Buffer =>
-  tagged(0x02, (bytes[0] ?? 0) >= 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes)
+/** A DER INTEGER read as unsigned: minimal (no leading zero bytes), a zero byte only before a high bit. */
+export const positiveInteger = (bytes: Buffer): Buffer => {
+  let start = 0
+  while (start < bytes.length - 1 && bytes[start] === 0) start++
+  const digits = bytes.subarray(start)
+  return tagged(0x02, (digits[0] ?? 0) >= 0x80 ? Buffer.concat([Buffer.from([0]), digits]) : digits)
+}
 
 const utcTime = (date: Date): Buffer => {
   const two = (n: number) => String(n).padStart(2, "0")
