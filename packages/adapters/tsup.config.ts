@@ -10,7 +10,9 @@ export default defineConfig({
     "store-mysql/index": "src/store-mysql/index.ts",
     "testing/index": "src/testing/index.ts",
     "gateway-stripe/index": "src/gateway-stripe/index.ts",
-    "gateway-stripe/fake/index": "src/gateway-stripe/fake/index.ts"
+    "gateway-stripe/fake/index": "src/gateway-stripe/fake/index.ts",
+    "gateway-paypal/index": "src/gateway-paypal/index.ts",
+    "gateway-paypal/fake/index": "src/gateway-paypal/fake/index.ts"
   },
   format: ["esm"],
   dts: true,
@@ -18,7 +20,15 @@ export default defineConfig({
   clean: true,
   target: "es2022",
   tsconfig: "tsconfig.build.json",
-  external: ["@ezscale/core", "effect", "better-sqlite3", "mysql2", "drizzle-orm", "stripe"],
+  external: [
+    "@ezscale/core",
+    "effect",
+    "better-sqlite3",
+    "mysql2",
+    "drizzle-orm",
+    "stripe",
+    "@paypal/paypal-server-sdk"
+  ],
   onSuccess: async () => {
     for (const dialect of dialects) {
       cpSync(`src/${dialect}/migrations`, `dist/${dialect}/migrations`, { recursive: true })

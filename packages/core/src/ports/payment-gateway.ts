@@ -124,6 +124,12 @@ export interface PaymentGatewayService {
     request: GatewayCustomerRequest
   ) => Effect.Effect<{ readonly gatewayCustomerId: string }, GatewayError>
   readonly createSetup: (request: SetupRequest) => Effect.Effect<SetupSession, GatewayError>
+  /**
+   * Redirect flows (PayPal): once the customer has approved `setupId` at the `approvalUrl` and come back,
+   * turns it into a saved method. Idempotent per `setupId`. Absent where the browser finishes the setup
+   * itself (Stripe: the SetupIntent attaches the method).
+   */
+  readonly completeSetup?: (setupId: string) => Effect.Effect<PaymentMethod, GatewayError>
   readonly listMethods: (
     gatewayCustomerId: string
   ) => Effect.Effect<ReadonlyArray<PaymentMethod>, GatewayError>

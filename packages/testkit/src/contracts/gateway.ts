@@ -17,6 +17,11 @@ export interface GatewayFixtures {
    * after the charge was made): `arrange` runs just before that charge.
    */
   readonly unknownOutcome?: { readonly methodId: string; readonly arrange: Effect.Effect<void> }
+  /**
+   * A method whose first charge is made at the provider but whose answer is lost (a timeout after the
+   * charge): the adapter reports `unknown` (or, if its own retry recovered it, the real outcome).
+   */
+  readonly answerLostMethod?: string
 }
 
 let run = 0
@@ -194,6 +199,27 @@ export const gatewayContract = (
             expect(chargeId).toBeDefined()
             const retried = yield* gateway.charge(request)
             expect([retried.status, retried.chargeId]).toEqual(["succeeded", chargeId])
+          })
+      )
+
+      it.effect.skipIf(fixtures.answerLostMethod === undefined)(
+        `a lost answer is reconciled by retrieveCharge, never charged twice${fixtures.answerLostMethod === undefined ? " (skipped: the fixtures name no answer-lost method)" : ""}`,
+        () =>
+          Effect.gen(function* () {
+            const { gateway, charge } = yield* setup
+            const first = yield* charge("answer-lost", 700n, fixtures.answerLostMethod)
+            expect(["unknown", "succeeded"]).toContain(first.status)
+            const seen = yield* gateway.retrieveCharge({ idempotencyKey: first.idempotencyKey })
+            expect(Option.map(seen, (o) => [o.status, o.amount.amount])).toEqual(
+              Option.some(["succeeded", 700n])
+            )
+            const chargeId = Option.getOrThrow(seen).chargeId
+            expect(chargeId).toBeDefined()
+            if (first.status === "succeeded") expect(first.chargeId).toBe(chargeId)
+            const again = yield* charge("answer-lost", 700n, fixtures.answerLostMethod)
+            expect([again.status, again.chargeId]).toEqual(["succeeded", chargeId])
+            const byId = yield* gateway.retrieveCharge({ chargeId: chargeId ?? "" })
+            expect(Option.map(byId, (o) => o.status)).toEqual(Option.some("succeeded"))
           })
       )
 
