@@ -46,7 +46,7 @@ gatewayContract(
     succeedingMethod: "TOK-OK",
     decliningMethod: "TOK-DECLINED",
     requiresActionMethod: "TOK-PAYER-ACTION",
-    answerLostMethod: "TOK-ANSWER-LOST"
+    answerLost: { methodId: "TOK-ANSWER-LOST" }
   }
 )
 

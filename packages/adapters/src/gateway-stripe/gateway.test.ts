@@ -59,7 +59,7 @@ gatewayContract("stripe (fake server)", contractLayer, {
   succeedingMethod: "pm_card_visa",
   decliningMethod: "pm_card_chargeDeclined",
   requiresActionMethod: "pm_card_authenticationRequired",
-  unknownOutcome: {
+  answerLost: {
     methodId: "pm_card_visa",
     arrange: Effect.sync(() =>
       contractFake?.failNext({ kind: "hang", performed: true, operationId: "PostPaymentIntents" })

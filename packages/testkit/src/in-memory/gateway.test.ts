@@ -18,8 +18,7 @@ gatewayContract("in-memory", InMemoryGateway.layer(options), {
   succeedingMethod: "pm_ok",
   decliningMethod: "pm_declined",
   requiresActionMethod: "pm_3ds",
-  unknownOutcome: { methodId: "pm_timeout", arrange: Effect.void },
-  answerLostMethod: "pm_timeout"
+  answerLost: { methodId: "pm_timeout" }
 })
 
 gatewayContract(
