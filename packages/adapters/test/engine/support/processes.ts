@@ -198,6 +198,8 @@ export const drainAndStop = async (
   exitedEarly = "stopping"
   const exits: Array<WorkerLine> = []
   for (const worker of workers) {
+    // a worker stops on SIGTERM once it listens for it (it says `ready`); before that, SIGTERM kills it
+    await worker.waitFor((line) => line.event === "ready")
     worker.child.kill("SIGTERM")
     const { code } = await worker.exited
     const line = worker.lines.find((l) => l.event === "exit")
