@@ -69,10 +69,14 @@ const crashRun = async (db: EngineTestDatabase, seed: number) => {
         leaseMs,
         concurrency
       })
-      // first half: kill while billing; then once collection runs (whatever runs when billing is over)
+      // first half: kill while billing; then once collection runs and this worker bills no more (a worker
+      // runs collect jobs beside its billing chunks as soon as the chunks write invoices)
       const aimAtCollection = done.length >= kills / 2
+      const billing = () => [...worker.running.values()].some((kind) => kind.startsWith("billing"))
       const first = await Promise.race([
-        worker.waitFor((line) => line.event === "start" && (!aimAtCollection || line.kind === "collect")),
+        worker.waitFor(
+          (line) => line.event === "start" && (!aimAtCollection || (line.kind === "collect" && !billing()))
+        ),
         sleep(240_000).then(() => undefined)
       ])
       if (first === undefined) {

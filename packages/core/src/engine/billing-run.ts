@@ -317,6 +317,11 @@ export interface BillingRunPlan {
   readonly slot: number
   /** Due subscriptions per chunk (default {@link defaultChunkSize}). */
   readonly chunkSize?: number
+  /**
+   * Attempts each chunk job gets (the store's default when absent). The `billing_run` handler passes its
+   * own job's, so chunks are as patient as the run that planned them.
+   */
+  readonly maxAttempts?: number
 }
 
 /** A `billing_chunk` job's payload: the range of the run it bills. */
@@ -377,7 +382,8 @@ export const planBillingRun = (
             kind: "billing_chunk",
             payload: { ...chunk },
             runAt: now,
-            dedupeKey: `billing_chunk:${slot}:${chunk.index}`
+            dedupeKey: `billing_chunk:${slot}:${chunk.index}`,
+            ...(plan.maxAttempts === undefined ? {} : { maxAttempts: plan.maxAttempts })
           })
           // the plan's first chunk exists from an earlier planning: so do all its chunks
           if (chunk.index === 0 && (job.payload as { plannedAt?: unknown }).plannedAt !== now) return 0

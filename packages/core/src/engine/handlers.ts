@@ -104,6 +104,7 @@ export const engineHandlers: { readonly [kind: string]: JobHandler<EngineService
         planBillingRun({
           tenantId: job.tenantId,
           slot: slot ?? job.runAt,
+          maxAttempts: job.maxAttempts,
           ...(chunkSize === undefined ? {} : { chunkSize })
         })
       )

@@ -6,11 +6,11 @@
  *
  * Any number of workers may run against one store; the store's claim hands each job to one of them.
  */
-import { Clock, Duration, Effect, Random } from "effect"
+import { Clock, Deferred, Duration, Effect, Fiber, Queue, Random, Schedule } from "effect"
 import type { Instant } from "../calendar/zone"
 import type { StoreError } from "../ports/store/errors"
 import type { Job } from "../ports/store/records"
-import { Store } from "../ports/store/store"
+import { Store, type StoreService } from "../ports/store/store"
 
 /** What runs a job of one kind. Failing (with any error) or dying schedules a retry. */
 export type JobHandler<R> = (job: Job) => Effect.Effect<void, unknown, R>
@@ -37,9 +37,12 @@ export const retryDelay = (backoff: Backoff, attempts: number): Effect.Effect<nu
 export interface WorkerOptions<R> {
   readonly workerId: string
   readonly handlers: { readonly [kind: string]: JobHandler<R> }
-  /** Jobs claimed at once (default 20). */
+  /** Jobs claimed at once (default 20 for `workOnce`; `runWorker` claims at most its free slots). */
   readonly batchSize?: number
-  /** How long a claimed job is this worker's (default 5 minutes): longer than any handler runs. */
+  /**
+   * How long a claimed job stays this worker's without a renewal (default 5 minutes). The worker renews
+   * the leases of its running jobs every third of it, so this is how long a dead worker's jobs wait.
+   */
   readonly leaseMs?: number
   /** Jobs of one batch run at once (default 4). */
   readonly concurrency?: number
@@ -60,73 +63,170 @@ const describe = (error: unknown): string =>
       ? String((error as { _tag: unknown })._tag)
       : String(error)
 
+type Held = Map<string, Fiber.RuntimeFiber<unknown, unknown> | undefined>
+
 /**
- * One round: claims up to `batchSize` due jobs of the kinds this worker handles and runs them. A job
- * whose kind has no handler is never claimed by this worker.
+ * The worker's heartbeat: every third of the lease, renews the leases of the jobs it holds, so a job
+ * that runs longer than the lease stays this worker's while the worker lives (a dead worker's jobs come
+ * back one lease later). A job the store no longer counts as ours (taken over after a pause longer than
+ * the lease) is interrupted: its new owner runs it. A failed renewal is tried again on the next beat.
+ */
+const keepLeases = (
+  store: StoreService,
+  workerId: string,
+  leaseMs: number,
+  held: Held
+): Effect.Effect<never> =>
+  Effect.gen(function* () {
+    if (held.size === 0) return
+    const ids = [...held.keys()]
+    const now = yield* Clock.currentTimeMillis
+    const renewed = new Set(yield* store.jobs.renewLeases(workerId, ids, now + leaseMs))
+    for (const id of ids) {
+      const fiber = held.get(id)
+      if (!renewed.has(id) && held.has(id) && fiber !== undefined) yield* Fiber.interrupt(fiber)
+    }
+  }).pipe(
+    Effect.catchAll(() => Effect.void),
+    Effect.repeat(Schedule.spaced(Duration.millis(Math.max(1, Math.floor(leaseMs / 3))))),
+    Effect.zipRight(Effect.never)
+  )
+
+/**
+ * Runs one claimed job with the handler of its kind, then completes it, or fails it with the backoff.
+ * A lease taken over by another worker meanwhile (`Conflict`) is that worker's job now: nothing to do.
+ */
+const runJob = <R>(
+  store: StoreService,
+  options: WorkerOptions<R>,
+  job: Job
+): Effect.Effect<{ readonly error?: string }, StoreError, R> => {
+  const handler = options.handlers[job.kind] as JobHandler<R>
+  return Effect.exit(handler(job)).pipe(
+    Effect.flatMap((exit) => {
+      if (exit._tag === "Success") return Effect.as(store.jobs.complete(job.id, options.workerId), {})
+      const cause = exit.cause
+      const error =
+        cause._tag === "Fail"
+          ? describe(cause.error)
+          : cause._tag === "Die"
+            ? describe(cause.defect)
+            : "interrupted"
+      return Effect.zip(
+        retryDelay(options.backoff ?? defaultBackoff, job.attempts),
+        Clock.currentTimeMillis
+      ).pipe(
+        Effect.flatMap(([delay, at]) =>
+          store.jobs.fail(job.id, options.workerId, { error, retryAt: at + delay })
+        ),
+        Effect.as({ error })
+      )
+    }),
+    Effect.catchIf(
+      (e) => e.reason === "Conflict",
+      () => Effect.succeed({})
+    )
+  )
+}
+
+/**
+ * One round: claims up to `batchSize` due jobs of the kinds this worker handles and runs them,
+ * `concurrency` at a time, keeping their leases alive meanwhile. A job whose kind has no handler is
+ * never claimed by this worker.
  */
 export const workOnce = <R>(options: WorkerOptions<R>): Effect.Effect<WorkRound, StoreError, Store | R> =>
   Effect.gen(function* () {
     const store = yield* Store
     const now: Instant = yield* Clock.currentTimeMillis
+    const leaseMs = options.leaseMs ?? 300_000
     const jobs = yield* store.jobs.claim({
       now,
       limit: options.batchSize ?? 20,
-      leaseMs: options.leaseMs ?? 300_000,
+      leaseMs,
       workerId: options.workerId,
       kinds: Object.keys(options.handlers)
     })
+    const held: Held = new Map(jobs.map((job) => [job.id, undefined]))
+    yield* Effect.forkScoped(keepLeases(store, options.workerId, leaseMs, held))
     const failed: Array<{ jobId: string; kind: string; error: string }> = []
     let completed = 0
     yield* Effect.forEach(
       jobs,
-      (job) => {
-        const handler = options.handlers[job.kind] as JobHandler<R>
-        return Effect.exit(handler(job)).pipe(
-          Effect.flatMap((exit) => {
-            if (exit._tag === "Success") {
-              completed++
-              return store.jobs.complete(job.id, options.workerId)
-            }
-            const cause = exit.cause
-            const error =
-              cause._tag === "Fail"
-                ? describe(cause.error)
-                : cause._tag === "Die"
-                  ? describe(cause.defect)
-                  : "interrupted"
-            failed.push({ jobId: job.id, kind: job.kind, error })
-            return Effect.flatMap(
-              Effect.zip(
-                retryDelay(options.backoff ?? defaultBackoff, job.attempts),
-                Clock.currentTimeMillis
-              ),
-              ([delay, at]) => store.jobs.fail(job.id, options.workerId, { error, retryAt: at + delay })
-            )
-          }),
-          // A lease taken over by another worker (ours ran out): that worker owns the job now.
-          Effect.catchIf(
-            (e) => e.reason === "Conflict",
-            () => Effect.void
-          )
-        )
-      },
+      (job) =>
+        runJob(store, options, job).pipe(
+          Effect.tap(({ error }) =>
+            Effect.sync(() => {
+              if (error === undefined) completed++
+              else failed.push({ jobId: job.id, kind: job.kind, error })
+            })
+          ),
+          Effect.ensuring(Effect.sync(() => held.delete(job.id)))
+        ),
       { concurrency: options.concurrency ?? 4, discard: true }
     )
     return { claimed: jobs.length, completed, failed }
-  })
+  }).pipe(Effect.scoped)
 
 /**
- * Works forever: a round, then (when it claimed nothing) a pause of `idle` before looking again.
- * Interrupt the fiber to stop; a job being run is interrupted too and is claimed again after its lease.
+ * Works forever with `concurrency` slots: claims only as many jobs as it has free slots (a job waiting
+ * in a worker's queue would hold a lease it cannot use, and lose an attempt when the worker dies), runs
+ * each as soon as it is claimed, and claims again when one ends; pauses for `idle` when nothing is due.
+ * Leases are renewed while jobs run (see `renewLeases`), so `leaseMs` only bounds how long a dead
+ * worker's jobs wait. A store failure ends the worker. Interrupt the fiber to stop; the jobs being run
+ * are interrupted too and are claimed again after their lease.
  */
 export const runWorker = <R>(
   options: WorkerOptions<R> & { readonly idle?: Duration.DurationInput }
 ): Effect.Effect<never, StoreError, Store | R> =>
-  Effect.forever(
-    Effect.flatMap(workOnce(options), (round) =>
-      round.claimed === 0 ? Effect.sleep(options.idle ?? Duration.seconds(2)) : Effect.void
-    )
-  )
+  Effect.gen(function* () {
+    const store = yield* Store
+    const leaseMs = options.leaseMs ?? 300_000
+    const slots = Math.max(1, options.concurrency ?? 4)
+    const kinds = Object.keys(options.handlers)
+    const held: Held = new Map()
+    const ended = yield* Queue.unbounded<void>()
+    const broken = yield* Deferred.make<never, StoreError>()
+    yield* Effect.forkScoped(keepLeases(store, options.workerId, leaseMs, held))
+    const start = (job: Job) =>
+      Effect.gen(function* () {
+        const fiber = yield* Effect.forkScoped(
+          runJob(store, options, job).pipe(
+            Effect.catchAll((error) => Deferred.fail(broken, error)),
+            Effect.ensuring(
+              Effect.zipRight(
+                Effect.sync(() => held.delete(job.id)),
+                Queue.offer(ended, undefined)
+              )
+            )
+          )
+        )
+        if (held.has(job.id)) held.set(job.id, fiber)
+      })
+    const loop = Effect.gen(function* () {
+      for (;;) {
+        const free = slots - held.size
+        if (free > 0) {
+          const now = yield* Clock.currentTimeMillis
+          const jobs = yield* store.jobs.claim({
+            now,
+            limit: Math.min(free, options.batchSize ?? free),
+            leaseMs,
+            workerId: options.workerId,
+            kinds
+          })
+          for (const job of jobs) held.set(job.id, undefined)
+          for (const job of jobs) yield* start(job)
+          if (jobs.length > 0) continue
+        }
+        // full: wait for a job to end; nothing due: the idle pause, cut short when a job ends
+        yield* free > 0
+          ? Effect.raceFirst(Queue.take(ended), Effect.sleep(options.idle ?? Duration.seconds(2)))
+          : Queue.take(ended)
+        yield* Queue.takeAll(ended)
+      }
+    })
+    return yield* Effect.raceFirst(loop, Deferred.await(broken))
+  }).pipe(Effect.scoped)
 
 /** A job enqueued once per time slot per tenant, however many processes schedule it. */
 export interface RecurringJob {

@@ -98,10 +98,17 @@ describe.each(stores)("billing run in chunks on %s", (_, storeLayer) => {
             kind: "billing_run",
             payload: { tenantId: "tenant-1", slot, chunkSize: 10 },
             runAt: slot,
-            dedupeKey: `billing_run:${slot}`
+            dedupeKey: `billing_run:${slot}`,
+            maxAttempts: 40
           })
           expect(yield* worker("w0")).toMatchObject({ claimed: 1, completed: 1 })
           expect(yield* invoices).toEqual([]) // planned, not billed
+          // the chunks are as patient as the run that planned them
+          const chunks = yield* store.jobs.findByDedupeKeys(
+            "tenant-1",
+            [0, 1, 2].map((i) => `billing_chunk:${slot}:${i}`)
+          )
+          expect(chunks.map((job) => job.maxAttempts)).toEqual([40, 40, 40])
           // planning the slot again (the job retried after a crash) enqueues nothing
           yield* TestClock.adjust("1 minute")
           expect(yield* planBillingRun({ tenantId: "tenant-1", slot, chunkSize: 10 })).toEqual({

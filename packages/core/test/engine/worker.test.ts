@@ -4,7 +4,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { retryDelay, runWorker, Store, scheduleRecurring, workOnce } from "@ezscale/core"
 import { InMemoryStore } from "@ezscale/testkit"
-import { Effect, Fiber, TestClock } from "effect"
+import { Deferred, Effect, Fiber, TestClock } from "effect"
 
 const start = Date.UTC(2026, 2, 1, 10, 0)
 const handled: Array<string> = []
@@ -126,6 +126,110 @@ describe("runWorker", () => {
       yield* TestClock.adjust("2 seconds")
       yield* Fiber.interrupt(fiber)
       expect(handled).toEqual([first.id, second.id])
+    }).pipe(Effect.provide(InMemoryStore.layer))
+  )
+})
+
+describe("runWorker leases", () => {
+  it.effect("claims only as many jobs as it has free slots: the rest stay pending for other workers", () =>
+    Effect.gen(function* () {
+      const store = yield* setup
+      const gate = yield* Deferred.make<void>()
+      const jobs = yield* Effect.forEach([1, 2, 3, 4, 5], (n) =>
+        store.jobs.enqueue("t1", { kind: "slow", payload: n, runAt: start })
+      )
+      const fiber = yield* Effect.fork(
+        runWorker({
+          workerId: "w1",
+          concurrency: 2,
+          idle: "1 second",
+          handlers: {
+            slow: (job) =>
+              Effect.zipRight(
+                Deferred.await(gate),
+                Effect.sync(() => handled.push(job.id))
+              )
+          }
+        })
+      )
+      yield* TestClock.adjust("10 millis")
+      const states = yield* Effect.forEach(jobs, (job) =>
+        Effect.map(store.jobs.get("t1", job.id), (j) => j.state)
+      )
+      expect(states).toEqual(["running", "running", "pending", "pending", "pending"])
+      // another worker takes what the first cannot run yet
+      const other = yield* store.jobs.claim({ now: start, limit: 10, leaseMs: 1_000, workerId: "w2" })
+      expect(other.map((job) => job.id)).toEqual(jobs.slice(2).map((job) => job.id))
+      yield* Deferred.succeed(gate, undefined)
+      yield* TestClock.adjust("10 millis")
+      yield* Fiber.interrupt(fiber)
+      expect(handled).toEqual(jobs.slice(0, 2).map((job) => job.id))
+    }).pipe(Effect.provide(InMemoryStore.layer))
+  )
+
+  it.effect("a job running longer than its lease stays its worker's: renewed, never taken over", () =>
+    Effect.gen(function* () {
+      const store = yield* setup
+      const job = yield* store.jobs.enqueue("t1", { kind: "long", payload: null, runAt: start })
+      const fiber = yield* Effect.fork(
+        runWorker({
+          workerId: "w1",
+          leaseMs: 1_000,
+          handlers: {
+            long: () =>
+              Effect.zipRight(
+                Effect.sleep("10 seconds"),
+                Effect.sync(() => handled.push("done"))
+              )
+          }
+        })
+      )
+      for (let second = 1; second <= 9; second++) {
+        yield* TestClock.adjust("1 second")
+        const now = start + second * 1_000
+        expect(yield* store.jobs.claim({ now, limit: 1, leaseMs: 1_000, workerId: "w2" })).toEqual([])
+      }
+      yield* TestClock.adjust("2 seconds")
+      expect(handled).toEqual(["done"])
+      expect(yield* store.jobs.get("t1", job.id)).toMatchObject({ state: "done", attempts: 1 })
+      yield* Fiber.interrupt(fiber)
+    }).pipe(Effect.provide(InMemoryStore.layer))
+  )
+
+  it.effect("a worker that lost a job's lease (paused past it, taken over) stops running it", () =>
+    Effect.gen(function* () {
+      const store = yield* setup
+      const job = yield* store.jobs.enqueue("t1", { kind: "long", payload: null, runAt: start })
+      const fiber = yield* Effect.fork(
+        runWorker({
+          workerId: "w1",
+          leaseMs: 3_000,
+          handlers: {
+            long: () =>
+              Effect.zipRight(
+                Effect.sleep("10 seconds"),
+                Effect.sync(() => handled.push("w1"))
+              )
+          }
+        })
+      )
+      yield* TestClock.adjust("10 millis")
+      // as if w1's heartbeat had stalled past the lease: w2 takes the job over
+      const [taken] = yield* store.jobs.claim({
+        now: start + 3_000,
+        limit: 1,
+        leaseMs: 60_000,
+        workerId: "w2"
+      })
+      expect(taken?.id).toBe(job.id)
+      yield* TestClock.adjust("15 seconds")
+      expect(handled).toEqual([])
+      expect(yield* store.jobs.get("t1", job.id)).toMatchObject({
+        state: "running",
+        lockedBy: "w2",
+        attempts: 2
+      })
+      yield* Fiber.interrupt(fiber)
     }).pipe(Effect.provide(InMemoryStore.layer))
   )
 })

@@ -188,6 +188,21 @@ export const jobRepository = (client: MysqlClient): JobRepository => ({
                 )
         )
       ),
+  renewLeases: (workerId, jobIds, until) =>
+    Effect.forEach(
+      idChunks([...new Set(jobIds)]),
+      (chunk) => {
+        const held = and(inArray(jobs.id, chunk), eq(jobs.state, "running"), eq(jobs.lockedBy, workerId))
+        // the renewal and the read of what it renewed see the same rows: one transaction
+        return client.atomically(
+          Effect.zipRight(
+            client.run({ entity: "job" }, (db) => db.update(jobs).set({ lockedUntil: until }).where(held)),
+            client.run({ entity: "job" }, (db) => db.select({ id: jobs.id }).from(jobs).where(held))
+          )
+        )
+      },
+      { discard: false }
+    ).pipe(Effect.map((chunks) => chunks.flat().map((row) => row.id))),
   fail: (jobId, workerId, failure) =>
     client.atomically(
       Effect.gen(function* () {

@@ -141,6 +141,21 @@ export const jobRepository = (client: SqliteClient): JobRepository => ({
         )
       )
       .pipe(Effect.flatten),
+  renewLeases: (workerId, jobIds, until) =>
+    client.run({ entity: "job" }, (db) =>
+      client.atomically(() =>
+        idChunks([...new Set(jobIds)]).flatMap((chunk) => {
+          const held = and(inArray(jobs.id, chunk), eq(jobs.state, "running"), eq(jobs.lockedBy, workerId))
+          db.update(jobs).set({ lockedUntil: until }).where(held).run()
+          return db
+            .select({ id: jobs.id })
+            .from(jobs)
+            .where(held)
+            .all()
+            .map((row) => row.id)
+        })
+      )
+    ),
   fail: (jobId, workerId, failure) =>
     client
       .run({ entity: "job", key: jobId }, (db) =>

@@ -94,6 +94,15 @@ export const checkRun = async (
   }
   const t = [tenantId]
 
+  // Jobs: all done (none pending, running or dead); first, as a dead job tells why the rest went wrong.
+  const jobs = await db.query("SELECT kind, state, dedupe_key, last_error FROM jobs WHERE tenant_id = ?", t)
+  const jobFigures: Record<string, number> = {}
+  for (const job of jobs) {
+    const key = `${job.kind}:${job.state}`
+    jobFigures[key] = (jobFigures[key] ?? 0) + 1
+    if (job.state !== "done") problem(`job ${job.dedupe_key ?? job.kind} is ${job.state}: ${job.last_error}`)
+  }
+
   const invoices = await checkInvoicing(db, seeded, problem)
 
   // The gateway: one key per invoice (its attempt 1), at most one success, replays only after crashes.
@@ -213,15 +222,6 @@ export const checkRun = async (
       problem(
         `invoice ${invoice.id}: credit applied ${sum} in ${applied.length} entries, expected ${expected}`
       )
-  }
-
-  // Jobs: all done (none pending, running or dead).
-  const jobs = await db.query("SELECT kind, state, dedupe_key, last_error FROM jobs WHERE tenant_id = ?", t)
-  const jobFigures: Record<string, number> = {}
-  for (const job of jobs) {
-    const key = `${job.kind}:${job.state}`
-    jobFigures[key] = (jobFigures[key] ?? 0) + 1
-    if (job.state !== "done") problem(`job ${job.dedupe_key ?? job.kind} is ${job.state}: ${job.last_error}`)
   }
 
   return {

@@ -204,6 +204,17 @@ export interface JobRepository {
   readonly findByDedupeKeys: (tenantId: string, dedupeKeys: ReadonlyArray<string>) => Op<ReadonlyArray<Job>>
   readonly claim: (request: ClaimRequest) => Op<ReadonlyArray<Job>>
   readonly complete: (jobId: string, workerId: string) => Op<void>
+  /**
+   * Keeps a live worker's leases while it runs long jobs (its heartbeat): each listed job still `running`
+   * under `workerId` is leased until `until`. Returns the ids renewed; a job left out was completed,
+   * failed or taken over once its lease ran out (the worker has lost it and must not act further) or
+   * does not exist. Across tenants, like `claim`.
+   */
+  readonly renewLeases: (
+    workerId: string,
+    jobIds: ReadonlyArray<string>,
+    until: Instant
+  ) => Op<ReadonlyArray<string>>
   readonly fail: (
     jobId: string,
     workerId: string,

@@ -175,6 +175,48 @@ export const jobContract = (it: StoreIt) => {
         })
     )
 
+    it.effect(
+      "a renewed lease keeps a long job its worker's; a lease lost, completed or unknown is not renewed",
+      () =>
+        Effect.gen(function* () {
+          const { store, tenantId, otherTenantId, jobKind } = yield* fresh
+          const long = yield* store.jobs.enqueue(tenantId, { kind: jobKind, payload: 1, runAt: 0 })
+          const short = yield* store.jobs.enqueue(otherTenantId, { kind: jobKind, payload: 2, runAt: 0 })
+          const lost = yield* store.jobs.enqueue(tenantId, { kind: jobKind, payload: 3, runAt: 0 })
+          const claim = (workerId: string, now: number, limit = 10) =>
+            store.jobs.claim({ now, limit, leaseMs: 1_000, workerId, kinds: [jobKind] })
+          expect((yield* claim("w1", 0)).map((job) => job.id).sort()).toEqual(
+            [long.id, short.id, lost.id].sort()
+          )
+          // across tenants, like claim: the worker names its jobs
+          expect([...(yield* store.jobs.renewLeases("w1", [long.id, short.id], 5_000))].sort()).toEqual(
+            [long.id, short.id].sort()
+          )
+          expect(yield* store.jobs.get(tenantId, long.id)).toMatchObject({
+            state: "running",
+            lockedBy: "w1",
+            lockedUntil: 5_000,
+            attempts: 1
+          })
+          // `lost` ran out at 1 000 and w2 took it over; the others are still w1's
+          expect((yield* claim("w2", 2_000)).map((job) => job.id)).toEqual([lost.id])
+          yield* store.jobs.complete(short.id, "w1")
+          expect(
+            yield* store.jobs.renewLeases("w1", [lost.id, short.id, "job-unknown", long.id], 9_000)
+          ).toEqual([long.id])
+          expect(yield* store.jobs.get(tenantId, lost.id)).toMatchObject({
+            lockedBy: "w2",
+            lockedUntil: 3_000
+          })
+          expect((yield* store.jobs.get(otherTenantId, short.id)).state).toBe("done")
+          expect(yield* store.jobs.renewLeases("w1", [], 9_000)).toEqual([])
+          // a worker cannot renew what another holds
+          expect(yield* store.jobs.renewLeases("w3", [long.id, lost.id], 9_000)).toEqual([])
+          expect(yield* claim("w3", 2_500)).toEqual([])
+          yield* store.jobs.complete(long.id, "w1")
+        })
+    )
+
     it.effect("a job whose last attempt's lease expires goes dead instead of running again", () =>
       Effect.gen(function* () {
         const { store, tenantId, jobKind } = yield* fresh

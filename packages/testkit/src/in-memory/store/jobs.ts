@@ -106,6 +106,17 @@ export const jobRepository = (db: Db): JobRepository => ({
         state.tables.jobs.set(k, { ...unlocked(job), state: "done" })
       })
     ),
+  renewLeases: (workerId, jobIds, until) =>
+    db.run((state) => {
+      const renewed: Array<string> = []
+      for (const jobId of new Set(jobIds)) {
+        const found = findJob(state, jobId)
+        if (found === undefined || found.job.state !== "running" || found.job.lockedBy !== workerId) continue
+        state.tables.jobs.set(found.k, { ...found.job, lockedUntil: until })
+        renewed.push(jobId)
+      }
+      return Effect.succeed(renewed)
+    }),
   fail: (jobId, workerId, failure) =>
     db.run((state) =>
       Effect.map(leased(state, jobId, workerId), ({ k, job }) => {
