@@ -100,8 +100,11 @@ export const settleSubscription = (
     }
   })
 
-/** Records what the gateway said about an attempt (once: the payment's key is unique). */
-const recordOutcome = (
+/**
+ * Records what the gateway said about an attempt (once: the payment's key is unique). The one recording
+ * path for collection, reconciliation and the gateway's webhooks (`processGatewayEvent`).
+ */
+export const recordOutcome = (
   request: CollectRequest,
   invoice: Invoice,
   gateway: string,

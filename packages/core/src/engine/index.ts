@@ -43,6 +43,7 @@ export {
   collectInvoice,
   collectionKey,
   reconcileCollection,
+  recordOutcome,
   settleSubscription
 } from "./collection"
 export {
@@ -68,7 +69,24 @@ export {
   runDunning
 } from "./dunning-run"
 export { InvalidBillingSettings } from "./errors"
-export { type EngineServices, engineHandlers, StillReconciling } from "./handlers"
+export {
+  type GatewayEventOutcome,
+  type GatewayEventRequest,
+  GatewayEvents,
+  gatewayEventJobKind,
+  gatewayEventKey,
+  parseCollectionKey,
+  processGatewayEvent,
+  type ReceiveWebhookRequest,
+  receiveWebhook
+} from "./gateway-events"
+export {
+  ChargeNotYetVisible,
+  type EngineServices,
+  engineHandlers,
+  gatewayEventHandlers,
+  StillReconciling
+} from "./handlers"
 export {
   type ManualPaymentError,
   type ManualPaymentMethod,
