@@ -2,30 +2,49 @@
  * Webhooks from the payment gateways, in two steps. `receiveWebhook` (the HTTP host, after `verify`) keeps
  * the delivery in the inbox and enqueues a `gateway_event` job in one transaction; a delivery seen before
  * (same source and event id) writes nothing. The job (`processGatewayEvent`) reads the stored payload
- * again (`GatewayEvents.interpret`) and acts on the gateway's CURRENT state, never on the event's order:
- * deliveries come repeated and out of order.
+ * again (`GatewayEvents.interpret`) and acts on the CURRENT state, never on the event's order: deliveries
+ * come repeated and out of order. The gateway is asked first (`retrieveCharge`, `listMethods`), then one
+ * transaction does the effect and marks the inbox event processed.
  *
- * Handled so far: `ChargeUpdated` for a collection attempt (`collect:<invoice>:<attempt>` key): the
- * charge is retrieved from the gateway and its outcome recorded through the same path as
- * `reconcileCollection` (one payment per key, the invoice paid once), and the inbox event marked
- * processed in the same transaction. `Ignored` events, and charges that are not collection attempts, are
- * marked processed. Other events stay unprocessed in the inbox.
+ * - `ChargeUpdated` for a collection attempt (`collect:<invoice>:<attempt>` key): the charge's current
+ *   outcome recorded through the same path as `reconcileCollection` (one payment per key, the invoice
+ *   paid once; `requires_action` tells the customer once, see `recordOutcome`). Other charges: ignored.
+ * - `RefundUpdated`: see `gateway-refunds.ts`. `DisputeUpdated`: see `gateway-disputes.ts`.
+ *   `MethodSaved` / `MethodRemoved`: see `gateway-methods.ts`.
+ * - `Ignored`: marked processed, nothing else.
+ *
+ * A charge the gateway does not show yet leaves the event unprocessed (`ChargeUnseen`: the job fails and
+ * is retried).
  */
 import { Clock, Context, Effect, Option } from "effect"
 import type { Json } from "../ports/common"
 import type { Ids } from "../ports/ids"
 import {
-  type GatewayError,
   type GatewayWebhooks,
   PaymentGateway,
   type VerifiedWebhook,
   WebhookRejected
 } from "../ports/payment-gateway"
-import type { StoreError, VersionConflict } from "../ports/store/errors"
+import type { StoreError } from "../ports/store/errors"
 import { Store } from "../ports/store/store"
 import type { WebhookReceipt } from "../ports/store/webhook-inbox"
-import { type CollectOutcome, collectionKey, recordOutcome } from "./collection"
-import type { InvalidBillingSettings } from "./errors"
+import { type CollectOutcome, recordOutcome } from "./collection"
+import { handleDisputeUpdated } from "./gateway-disputes"
+import {
+  type GatewayEventError,
+  type GatewayEventOutcome,
+  type GatewayEventRequest,
+  parseCollectionKey
+} from "./gateway-event-support"
+import { handleMethodRemoved, handleMethodSaved } from "./gateway-methods"
+import { handleRefundUpdated } from "./gateway-refunds"
+
+export {
+  type GatewayEventError,
+  type GatewayEventOutcome,
+  type GatewayEventRequest,
+  parseCollectionKey
+} from "./gateway-event-support"
 
 /** The webhook side of the tenant's gateway (provided by the host per tenant and gateway). */
 export class GatewayEvents extends Context.Tag("@ezscale/core/GatewayEvents")<
@@ -105,46 +124,15 @@ export const receiveWebhook = (
     )
   })
 
-/** Reads a collection attempt's idempotency key (`collect:<invoice>:<attempt>`); undefined for another. */
-export const parseCollectionKey = (
-  key: string
-): { readonly invoiceId: string; readonly attempt: number } | undefined => {
-  const match = /^collect:(.+):([1-9][0-9]*)$/.exec(key)
-  if (match === null) return undefined
-  const invoiceId = match[1] as string
-  const attempt = Number(match[2])
-  if (!Number.isSafeInteger(attempt) || collectionKey(invoiceId, attempt) !== key) return undefined
-  return { invoiceId, attempt }
-}
-
-export interface GatewayEventRequest {
-  readonly tenantId: string
-  readonly source: string
-  readonly eventId: string
-}
-
-export type GatewayEventOutcome =
-  | { readonly _tag: "AlreadyProcessed" }
-  /** Nothing for billing to do (an ignored event, a charge that is not a collection attempt). */
-  | { readonly _tag: "Ignored" }
-  /** The gateway does not know the charge (yet): the job is tried again later. */
-  | { readonly _tag: "ChargeUnseen"; readonly idempotencyKey: string }
-  | { readonly _tag: "Collection"; readonly invoiceId: string; readonly outcome: CollectOutcome }
-  /** An event whose handling is not built yet: it stays unprocessed in the inbox. */
-  | { readonly _tag: "Unhandled"; readonly event: string }
-
 /**
- * Processes one inbox event (the `gateway_event` job). Idempotent: a processed event is not acted on
- * again, and the recording path keeps one payment per idempotency key, so a repeated or late event (a
- * `failed` arriving after the `succeeded` one) changes nothing.
+ * Processes one inbox event (the `gateway_event` job): see the module comment. Idempotent: a processed
+ * event is not acted on again, and every effect is keyed (payments by idempotency key, refunds by the
+ * gateway's refund id, dispute transitions and notices by job dedupe keys, methods by the gateway's
+ * method id), so a repeated or late event changes nothing.
  */
 export const processGatewayEvent = (
   request: GatewayEventRequest
-): Effect.Effect<
-  GatewayEventOutcome,
-  StoreError | VersionConflict | InvalidBillingSettings | GatewayError,
-  Store | Ids | PaymentGateway | GatewayEvents
-> =>
+): Effect.Effect<GatewayEventOutcome, GatewayEventError, Store | Ids | PaymentGateway | GatewayEvents> =>
   Effect.gen(function* () {
     const store = yield* Store
     const webhooks = yield* GatewayEvents
@@ -192,7 +180,13 @@ export const processGatewayEvent = (
           })
         )
       }
-      default:
-        return { _tag: "Unhandled", event: event._tag } as const
+      case "RefundUpdated":
+        return yield* handleRefundUpdated(tenantId, event.refund, event.invoiceId, markProcessed)
+      case "DisputeUpdated":
+        return yield* handleDisputeUpdated(tenantId, event, markProcessed)
+      case "MethodSaved":
+        return yield* handleMethodSaved(tenantId, event, markProcessed)
+      case "MethodRemoved":
+        return yield* handleMethodRemoved(tenantId, event, markProcessed)
     }
   })

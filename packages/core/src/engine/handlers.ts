@@ -159,7 +159,10 @@ export const engineHandlers: { readonly [kind: string]: JobHandler<EngineService
 
 const GatewayEventPayload = Schema.Struct({ source: Schema.String, eventId: Schema.String })
 
-/** A gateway event whose charge the gateway does not show yet: the job is retried with its backoff. */
+/**
+ * A gateway event whose charge the gateway does not show yet: the job is retried with its backoff.
+ * `idempotencyKey` names the charge: the collection attempt's key, or the gateway's charge id.
+ */
 export class ChargeNotYetVisible extends Schema.TaggedError<ChargeNotYetVisible>()("ChargeNotYetVisible", {
   idempotencyKey: Schema.String
 }) {
@@ -182,7 +185,9 @@ export const gatewayEventHandlers: {
         processGatewayEvent({ tenantId: job.tenantId, source, eventId }),
         (outcome): Effect.Effect<void, ChargeNotYetVisible> =>
           outcome._tag === "ChargeUnseen"
-            ? Effect.fail(new ChargeNotYetVisible({ idempotencyKey: outcome.idempotencyKey }))
+            ? Effect.fail(
+                new ChargeNotYetVisible({ idempotencyKey: outcome.idempotencyKey ?? outcome.chargeId ?? "" })
+              )
             : Effect.void
       )
     )

@@ -38,10 +38,12 @@ export {
   type PlanChange
 } from "./change-plan"
 export {
+  actionRequiredKey,
   type CollectOutcome,
   type CollectRequest,
   collectInvoice,
   collectionKey,
+  paymentTemplates,
   reconcileCollection,
   recordOutcome,
   settleSubscription
@@ -69,7 +71,10 @@ export {
   runDunning
 } from "./dunning-run"
 export { InvalidBillingSettings } from "./errors"
+export { disputeKeys } from "./gateway-disputes"
+export { gatewayTemplates } from "./gateway-event-support"
 export {
+  type GatewayEventError,
   type GatewayEventOutcome,
   type GatewayEventRequest,
   GatewayEvents,
@@ -80,6 +85,11 @@ export {
   type ReceiveWebhookRequest,
   receiveWebhook
 } from "./gateway-events"
+export {
+  type EnsureGatewayCustomerRequest,
+  ensureGatewayCustomer,
+  gatewayCustomerKey
+} from "./gateway-methods"
 export {
   ChargeNotYetVisible,
   type EngineServices,
@@ -103,11 +113,15 @@ export {
   placeOrder
 } from "./place-order"
 export {
+  GatewayRefundMarker,
+  gatewayRefundKey,
   type RefundInvoiceError,
   type RefundInvoiceRequest,
   type RefundInvoiceResult,
+  type RefundWrite,
   refundInvoice,
-  refundKey
+  refundKey,
+  writeRefund
 } from "./refund"
 export {
   type PlannedRenewal,
