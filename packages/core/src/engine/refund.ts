@@ -64,7 +64,12 @@ export type RefundInvoiceError =
   | RefundFailed
   | GatewayError
 
-const Remembered = Schema.Struct({ creditNoteId: Schema.String, creditNoteNumber: Schema.String })
+const Remembered = Schema.Struct({
+  creditNoteId: Schema.String,
+  creditNoteNumber: Schema.String,
+  /** When the refund row is not the request's own (its gateway webhook booked it first). */
+  refundId: Schema.optionalWith(Schema.String, { exact: true })
+})
 
 class RequestTaken extends Data.TaggedError("RequestTaken")<{ readonly remembered: unknown }> {}
 
@@ -114,12 +119,12 @@ const refundableByPayment = (store: StoreService, tenantId: string, invoiceId: s
 /** The answer to a request whose key was refunded before: the first refund, as it stands now. */
 const answer = (store: StoreService, tenantId: string, invoiceId: string, key: string, remembered: unknown) =>
   Effect.gen(function* () {
-    const first = Schema.decodeUnknownSync(Remembered)(remembered)
+    const { refundId, ...first } = Schema.decodeUnknownSync(Remembered)(remembered)
     const invoice = yield* store.invoices.get(tenantId, invoiceId)
     const refunds = yield* store.refunds.listByInvoice(tenantId, invoiceId)
     return {
       ...first,
-      refundId: refunds.find((refund) => refund.idempotencyKey === key)?.id,
+      refundId: refundId ?? refunds.find((refund) => refund.idempotencyKey === key)?.id,
       status: invoice.status,
       refunded: invoice.settlement.refunded
     } satisfies RefundInvoiceResult
@@ -146,7 +151,7 @@ const bookedAnswer = (
       return yield* Effect.die(`refund ${gatewayRefundId} of invoice ${invoiceId} is booked but not stored`)
     }
     const remembered = { creditNoteId: note.id, creditNoteNumber: note.number }
-    yield* store.idempotency.remember(tenantId, key, remembered)
+    yield* store.idempotency.remember(tenantId, key, { ...remembered, refundId: refund.id })
     return {
       ...remembered,
       refundId: refund.id,
