@@ -27,7 +27,8 @@
  *   an `open` after the dispute closed, or any repeat, changes nothing (`stale`).
  *
  * The port cannot retrieve a dispute; its status is the event's. A dispute closes once (`won` or `lost`),
- * and that first close is kept.
+ * and that first close is kept (also remembered under `dispute:<gateway>:<dispute>:closed`, so two
+ * contradicting closes processed at the same time cannot both act).
  */
 import { Clock, Effect, Either } from "effect"
 import type { Instant } from "../calendar/zone"
@@ -171,6 +172,16 @@ export const handleDisputeUpdated = (
           } as const)
         if (closed || (event.status === "open" && found.has(keys.opened))) {
           return yield* outcome("stale", "unchanged")
+        }
+        if (event.status !== "open") {
+          // A dispute closes once: of a `won` and a `lost` processed at the same time, the first to
+          // remember its close wins and the other is stale.
+          const first = yield* store.idempotency.remember(tenantId, `${keys.loss}:closed`, {
+            status: event.status
+          })
+          if ((first as { readonly status?: unknown }).status !== event.status) {
+            return yield* outcome("stale", "unchanged")
+          }
         }
         switch (event.status) {
           case "open": {
