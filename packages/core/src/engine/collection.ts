@@ -168,6 +168,8 @@ export const recordOutcome = (
       case "requires_action":
         // The invoice stays open; the customer is told once per attempt (a repeated answer or webhook
         // finds the job there), with the gateway's page when it gave one (else the invoice's pay page).
+        // An invoice settled meanwhile (by hand) asks nothing of the customer.
+        if (invoice.status !== "open") return { _tag: "RequiresAction", actionUrl: outcome.actionUrl }
         yield* store.jobs.enqueue(tenantId, {
           kind: "notify",
           payload: {

@@ -7,16 +7,20 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import {
+  collectInvoice,
+  collectionKey,
   gatewayEventHandlers,
   gatewayTemplates,
   PaymentGateway,
+  placeOrder,
   type RefundOutcome,
   refundInvoice,
   workOnce
 } from "@ezscale/core"
-import { Effect } from "effect"
-import { staff, stores, tenantId } from "./account-fixtures"
-import { deliver, notices, paidOrder, provideGatewayTest } from "./gateway-fixtures"
+import { InMemoryGatewayInspector } from "@ezscale/testkit"
+import { Effect, TestClock } from "effect"
+import { seedAccount, staff, stores, tenantId, vps2g } from "./account-fixtures"
+import { deliver, notices, now, paidOrder, provideGatewayTest } from "./gateway-fixtures"
 
 const refunded = (refund: RefundOutcome, status: RefundOutcome["status"], invoiceId?: string) =>
   ({
@@ -32,7 +36,7 @@ const dashboardRefund = (chargeId: string, amount: bigint, key = "dashboard-1") 
   )
 
 describe.each(stores)("RefundUpdated on %s", (_, storeLayer) => {
-  const run = provideGatewayTest(storeLayer)
+  const run = provideGatewayTest(storeLayer, { pm_timeout: { kind: "unknown_then_succeeded" } })
 
   it.effect("a refund we made: its events change nothing; a failed one tells staff once", () =>
     run(
@@ -268,6 +272,50 @@ describe.each(stores)("RefundUpdated on %s", (_, storeLayer) => {
           const refund = yield* dashboardRefund(foreign.chargeId ?? "", 500n)
           expect(yield* deliver("evt_f", refunded(refund, "succeeded"))).toEqual({ _tag: "Ignored" })
           expect((yield* store.webhookInbox.get(tenantId, "fake", "evt_f")).state).toBe("processed")
+        })
+      )
+  )
+
+  it.effect(
+    "a refund event before the charge's own outcome was recorded records the payment, then the refund",
+    () =>
+      run(
+        Effect.gen(function* () {
+          const store = yield* seedAccount({}, "pm_timeout")
+          yield* TestClock.setTime(now)
+          const { invoiceId } = yield* placeOrder({
+            tenantId,
+            customerId: "cus-1",
+            selection: vps2g,
+            actor: staff
+          })
+          // The charge timed out for us, but the gateway made it; then it was partly refunded at the dashboard.
+          expect(yield* collectInvoice({ tenantId, invoiceId, attempt: 1 })).toMatchObject({
+            _tag: "Reconciling"
+          })
+          const inspector = yield* InMemoryGatewayInspector
+          const chargeId = inspector.chargeFor(collectionKey(invoiceId, 1))?.outcome.chargeId ?? ""
+          const refund = yield* dashboardRefund(chargeId, 600n)
+          expect(yield* deliver("evt_r", refunded(refund, "succeeded"))).toMatchObject({ action: "booked" })
+          const payments = yield* store.payments.listByInvoice(tenantId, invoiceId)
+          expect(payments.map((p) => [p.status, p.amount, p.chargeId])).toEqual([
+            ["succeeded", 1800n, chargeId]
+          ])
+          expect(yield* store.invoices.get(tenantId, invoiceId)).toMatchObject({
+            status: "partially_refunded",
+            settlement: { paid: 1800n, refunded: 600n, credited: 600n }
+          })
+          // The charge's own event, late: the payment is there already.
+          const late = yield* deliver("evt_c", {
+            _tag: "ChargeUpdated",
+            outcome: {
+              status: "succeeded",
+              idempotencyKey: collectionKey(invoiceId, 1),
+              amount: { amount: 1800n, currency: "EUR" }
+            }
+          })
+          expect(late).toMatchObject({ _tag: "Collection", outcome: { _tag: "NotOpen" } })
+          expect(yield* store.payments.listByInvoice(tenantId, invoiceId)).toHaveLength(1)
         })
       )
   )
