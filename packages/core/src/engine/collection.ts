@@ -12,7 +12,8 @@
  * - failed / canceled: the failed attempt is recorded; the dunning schedule decides what comes next.
  * - unknown (a timeout after the request left) or pending: a `reconcile` job asks the gateway later;
  *   nothing is charged again blindly.
- * - requires_action: the invoice stays open; the customer must pay on-session (`actionUrl`).
+ * - requires_action: the invoice stays open; the customer must pay on-session: a `notify` job
+ *   (`payment.action_required`, with the gateway's `actionUrl` when it gave one), once per attempt.
  */
 import { Clock, Effect, Either, Option } from "effect"
 import { compareDates } from "../calendar/civil-date"
@@ -48,6 +49,16 @@ export type CollectOutcome =
 export const collectionKey = (invoiceId: string, attempt: number): string => `collect:${invoiceId}:${attempt}`
 
 const reconcileDelayMs = 5 * 60_000
+
+/** The notification templates of payments (the `notify` job's `template`). */
+export const paymentTemplates = {
+  /** To the customer: the off-session charge needs them (3-D Secure, approval); `actionUrl` when known. */
+  actionRequired: "payment.action_required"
+} as const
+
+/** The dedupe key of the customer's `payment.action_required` notice for a charge key. */
+export const actionRequiredKey = (idempotencyKey: string): string =>
+  `notify:action_required:${idempotencyKey}`
 
 /**
  * The invoice is paid: the subscription it renews learns of it, in the caller's transaction. A pending
@@ -100,8 +111,11 @@ export const settleSubscription = (
     }
   })
 
-/** Records what the gateway said about an attempt (once: the payment's key is unique). */
-const recordOutcome = (
+/**
+ * Records what the gateway said about an attempt (once: the payment's key is unique). The one recording
+ * path for collection, reconciliation and the gateway's webhooks (`processGatewayEvent`).
+ */
+export const recordOutcome = (
   request: CollectRequest,
   invoice: Invoice,
   gateway: string,
@@ -152,6 +166,22 @@ const recordOutcome = (
         yield* payment("failed")
         return { _tag: "Failed", reason: outcome.reason ?? outcome.status, declineCode: outcome.declineCode }
       case "requires_action":
+        // The invoice stays open; the customer is told once per attempt (a repeated answer or webhook
+        // finds the job there), with the gateway's page when it gave one (else the invoice's pay page).
+        // An invoice settled meanwhile (by hand) asks nothing of the customer.
+        if (invoice.status !== "open") return { _tag: "RequiresAction", actionUrl: outcome.actionUrl }
+        yield* store.jobs.enqueue(tenantId, {
+          kind: "notify",
+          payload: {
+            template: paymentTemplates.actionRequired,
+            audience: "customer",
+            invoiceId: invoice.id,
+            customerId: invoice.customerId,
+            ...(outcome.actionUrl === undefined ? {} : { actionUrl: outcome.actionUrl })
+          },
+          runAt: now,
+          dedupeKey: actionRequiredKey(key)
+        })
         return { _tag: "RequiresAction", actionUrl: outcome.actionUrl }
       case "pending":
       case "unknown":

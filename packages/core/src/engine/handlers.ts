@@ -24,6 +24,7 @@ import {
   terminateServiceHandler
 } from "./dunning-actions"
 import { dunningJobKinds, runDunning } from "./dunning-run"
+import { type GatewayEvents, gatewayEventJobKind, processGatewayEvent } from "./gateway-events"
 import { applyScheduledChange } from "./scheduled-change"
 import type { JobHandler } from "./worker"
 
@@ -155,4 +156,40 @@ export const engineHandlers: { readonly [kind: string]: JobHandler<EngineService
         }
       )
     })
+}
+
+const GatewayEventPayload = Schema.Struct({ source: Schema.String, eventId: Schema.String })
+
+/**
+ * A gateway event whose charge the gateway does not show yet: the job is retried with its backoff.
+ * `idempotencyKey` names the charge: the collection attempt's key, or the gateway's charge id.
+ */
+export class ChargeNotYetVisible extends Schema.TaggedError<ChargeNotYetVisible>()("ChargeNotYetVisible", {
+  idempotencyKey: Schema.String
+}) {
+  override get message() {
+    return `The gateway does not show the charge ${this.idempotencyKey} yet`
+  }
+}
+
+/**
+ * The handler of `gateway_event` jobs (written by `receiveWebhook`), apart from `engineHandlers` because
+ * it also needs the tenant's `GatewayEvents`: a host that receives webhooks adds it to the worker's
+ * handlers (`{ ...engineHandlers, ...gatewayEventHandlers }`).
+ */
+export const gatewayEventHandlers: {
+  readonly [kind: string]: JobHandler<EngineServices | GatewayEvents>
+} = {
+  [gatewayEventJobKind]: (job) =>
+    Effect.flatMap(payload(GatewayEventPayload, job), ({ source, eventId }) =>
+      Effect.flatMap(
+        processGatewayEvent({ tenantId: job.tenantId, source, eventId }),
+        (outcome): Effect.Effect<void, ChargeNotYetVisible> =>
+          outcome._tag === "ChargeUnseen"
+            ? Effect.fail(
+                new ChargeNotYetVisible({ idempotencyKey: outcome.idempotencyKey ?? outcome.chargeId ?? "" })
+              )
+            : Effect.void
+      )
+    )
 }

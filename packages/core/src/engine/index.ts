@@ -38,11 +38,14 @@ export {
   type PlanChange
 } from "./change-plan"
 export {
+  actionRequiredKey,
   type CollectOutcome,
   type CollectRequest,
   collectInvoice,
   collectionKey,
+  paymentTemplates,
   reconcileCollection,
+  recordOutcome,
   settleSubscription
 } from "./collection"
 export {
@@ -68,7 +71,32 @@ export {
   runDunning
 } from "./dunning-run"
 export { InvalidBillingSettings } from "./errors"
-export { type EngineServices, engineHandlers, StillReconciling } from "./handlers"
+export { disputeKeys } from "./gateway-disputes"
+export { gatewayTemplates } from "./gateway-event-support"
+export {
+  type GatewayEventError,
+  type GatewayEventOutcome,
+  type GatewayEventRequest,
+  GatewayEvents,
+  gatewayEventJobKind,
+  gatewayEventKey,
+  parseCollectionKey,
+  processGatewayEvent,
+  type ReceiveWebhookRequest,
+  receiveWebhook
+} from "./gateway-events"
+export {
+  type EnsureGatewayCustomerRequest,
+  ensureGatewayCustomer,
+  gatewayCustomerKey
+} from "./gateway-methods"
+export {
+  ChargeNotYetVisible,
+  type EngineServices,
+  engineHandlers,
+  gatewayEventHandlers,
+  StillReconciling
+} from "./handlers"
 export {
   type ManualPaymentError,
   type ManualPaymentMethod,
@@ -85,11 +113,15 @@ export {
   placeOrder
 } from "./place-order"
 export {
+  GatewayRefundMarker,
+  gatewayRefundKey,
   type RefundInvoiceError,
   type RefundInvoiceRequest,
   type RefundInvoiceResult,
+  type RefundWrite,
   refundInvoice,
-  refundKey
+  refundKey,
+  writeRefund
 } from "./refund"
 export {
   type PlannedRenewal,

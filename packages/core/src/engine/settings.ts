@@ -1,7 +1,7 @@
 /**
  * A tenant's billing settings, as the engine reads them from `Tenant.settings.billing`: who sells (for
  * tax), the zone its documents are dated in, how invoices are numbered, the dunning policy, the proration
- * settings and the rounding mode. Decoded with `effect/Schema`; every problem names its field.
+ * settings, the rounding mode and what a payment dispute (chargeback) does to the service. Decoded with `effect/Schema`; every problem names its field.
  */
 import { Either, ParseResult, Schema } from "effect"
 import { validateTimeZone } from "../calendar/zone"
@@ -59,7 +59,15 @@ export const BillingSettings = Schema.Struct({
   cancellation: Schema.optionalWith(Schema.Struct({ unusedTime: Schema.Literal("none", "account_credit") }), {
     default: () => ({ unusedTime: "none" as const })
   }),
-  rounding: Schema.optionalWith(Schema.Literal(...RoundingModes), { default: () => "half-even" as const })
+  rounding: Schema.optionalWith(Schema.Literal(...RoundingModes), { default: () => "half-even" as const }),
+  /**
+   * Payment disputes (chargebacks) reported by the gateway: `suspendService` suspends the disputed
+   * invoice's subscription (reason `dispute`) while the dispute is open and keeps it suspended when it
+   * is lost; a won dispute lifts the suspension it caused. Staff are told either way.
+   */
+  disputes: Schema.optionalWith(Schema.Struct({ suspendService: Schema.Boolean }), {
+    default: () => ({ suspendService: false })
+  })
 })
 export type BillingSettings = typeof BillingSettings.Type
 export type BillingSettingsInput = typeof BillingSettings.Encoded

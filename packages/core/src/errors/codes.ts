@@ -71,6 +71,7 @@ export const ErrorCodes = {
   // engine
   InvalidBillingSettings: "INVALID_BILLING_SETTINGS",
   StillReconciling: "STILL_RECONCILING",
+  ChargeNotYetVisible: "CHARGE_NOT_YET_VISIBLE",
   DunningRecordMissing: "DUNNING_RECORD_MISSING",
   LateFeeAmountMissing: "LATE_FEE_AMOUNT_MISSING",
   InvalidOrder: "INVALID_ORDER",

@@ -16,7 +16,7 @@ export class IllegalTransition extends Schema.TaggedError<IllegalTransition>()("
 
 /** A payment tried to lift a suspension that was not for non-payment (abuse, manual). */
 export class UnsuspendNotAllowed extends Schema.TaggedError<UnsuspendNotAllowed>()("UnsuspendNotAllowed", {
-  reason: Schema.Literal("non_payment", "abuse", "manual"),
+  reason: Schema.Literal("non_payment", "abuse", "manual", "dispute"),
   by: Schema.Literal("payment", "staff")
 }) {
   override get message() {

@@ -268,7 +268,7 @@ describe("past due and suspension", () => {
     }
   })
 
-  it.each(["abuse", "manual"] as const)("a payment does not lift an %s suspension", (reason) => {
+  it.each(["abuse", "manual", "dispute"] as const)("a payment does not lift an %s suspension", (reason) => {
     const suspended = suspendedFor(reason)
     expect(left(transition(suspended, { _tag: "Unsuspend", by: "payment" }, at))).toEqual(
       new UnsuspendNotAllowed({ reason, by: "payment" })

@@ -17,8 +17,11 @@ export const SubscriptionStatuses = [
 
 export type SubscriptionStatus = (typeof SubscriptionStatuses)[number]
 
-/** Why a service is suspended. Only a `non_payment` suspension is lifted by a payment. */
-export type SuspensionReason = "non_payment" | "abuse" | "manual"
+/**
+ * Why a service is suspended. Only a `non_payment` suspension is lifted by a payment; a `dispute` one
+ * (a chargeback opened at the gateway, per the tenant's dispute policy) is lifted when the dispute is won.
+ */
+export type SuspensionReason = "non_payment" | "abuse" | "manual" | "dispute"
 
 export interface Suspension {
   readonly reason: SuspensionReason
