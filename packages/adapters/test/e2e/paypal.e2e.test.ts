@@ -9,6 +9,8 @@
  *   once; the webhooks twice and newest first, plus a stale PENDING after COMPLETED -> paid once;
  * - decline: the payer's funding declines the capture on the due date and on retry day 1, the retry of
  *   day 3 goes through -> one completed capture, the declined attempts recorded;
+ * - timeout after the charge: the create and the adapter's retry go unanswered -> a reconcile job finds
+ *   the order by the create's request id -> paid, one order and one capture;
  * - partial refund -> credit note, `partially_refunded`, one refund at PayPal; its webhook (twice) changes
  *   nothing more.
  */
@@ -17,19 +19,25 @@ import { describe, expect, inject, it } from "vitest"
 import { mysqlSkipReason } from "../mysql-database"
 import { checkBooks, creditNotes, inbox, invoices, jobs, payments, refunds } from "./support/books"
 import { billed, collectOnDueDate, dunningOn, expectKeptOnce } from "./support/flow"
-import { onDay, type StoreKind, seedRenewal, tenantId } from "./support/harness"
+import { due, onDay, type StoreKind, seedRenewal, tenantId } from "./support/harness"
 import { type PayPalHarness, savePayPal, startPayPalHarness } from "./support/paypal"
 
-const withPayPal = (kind: StoreKind, test: (h: PayPalHarness) => Promise<void>) => async () => {
-  const h = await startPayPalHarness(kind, inject("mysqlUrl"))
-  try {
-    await test(h)
-    expect(h.rejections).toEqual([])
-    expect(await h.violations()).toEqual([])
-  } finally {
-    await h.close()
+const withPayPal =
+  (
+    kind: StoreKind,
+    test: (h: PayPalHarness) => Promise<void>,
+    options: { readonly timeoutMs?: number } = {}
+  ) =>
+  async () => {
+    const h = await startPayPalHarness(kind, inject("mysqlUrl"), options)
+    try {
+      await test(h)
+      expect(h.rejections).toEqual([])
+      expect(await h.violations()).toEqual([])
+    } finally {
+      await h.close()
+    }
   }
-}
 
 /** The capture a payment row names, as the fake has it. */
 const captureOf = (h: PayPalHarness, chargeId: string | null) => h.fake.control.capture(chargeId ?? "")
@@ -215,9 +223,54 @@ const refund = (kind: StoreKind) =>
     60_000
   )
 
+const timeout = (kind: StoreKind) =>
+  it(
+    "timeout after the charge: PayPal completes the order, the create and its retry go unanswered; the reconcile job finds it, no second charge",
+    withPayPal(
+      kind,
+      async (h) => {
+        await h.run(seedRenewal)
+        await h.run(savePayPal(h))
+        const invoice = await billed(h)
+        const key = collectionKey(invoice.id, 1)
+        // The order is made and captured, then no answer; the adapter's retry of the create gets none either.
+        h.fake.control.fault("orders.create", { kind: "hang", when: "after" })
+        h.fake.control.fault("orders.create", { kind: "hang", when: "before" })
+        await collectOnDueDate(h)
+        expect(h.fake.control.stats()).toMatchObject({ orders: 1, captures: 1 })
+        expect(await payments(h.db)).toEqual([])
+        expect((await invoices(h.db))[0]).toMatchObject({ status: "open", paid: 0n })
+        expect(await jobs(h.db, "reconcile")).toEqual([
+          { kind: "reconcile", state: "pending", dedupeKey: `reconcile:${key}`, lastError: null }
+        ])
+
+        // Five minutes later the reconcile job asks PayPal (the create's request id again, no payment source).
+        h.clock.set(due + 5 * 60_000)
+        expect((await h.work()).failures).toEqual([])
+        const [payment, ...more] = await payments(h.db)
+        expect(more).toEqual([])
+        expect(payment).toMatchObject({ status: "succeeded", amount: 1200n, key })
+        expect(captureOf(h, payment?.chargeId ?? null)).toMatchObject({ status: "COMPLETED", invoiceId: key })
+        expect((await invoices(h.db))[0]).toMatchObject({ status: "paid", paid: 1200n })
+        expect((await jobs(h.db, "reconcile")).map((job) => job.state)).toEqual(["done"])
+        // No second charge: still one order and one capture; the webhooks twice change nothing.
+        expect(h.fake.control.stats()).toMatchObject({ orders: 1, captures: 1 })
+        await h.deliver()
+        expect((await h.work()).failures).toEqual([])
+        expectKeptOnce(h)
+        expect(await payments(h.db)).toHaveLength(1)
+        expect(h.fake.control.stats()).toMatchObject({ orders: 1, captures: 1 })
+        expect(await checkBooks(h.db, "paypal")).toEqual([])
+      },
+      { timeoutMs: 2_000 }
+    ),
+    60_000
+  )
+
 describe("PayPal end to end on SQLite", () => {
   renewal("sqlite")
   decline("sqlite")
+  timeout("sqlite")
   refund("sqlite")
 })
 

@@ -40,7 +40,14 @@ export interface PayPalHarness extends Harness<PaymentGatewayService> {
   readonly deliverEvent: (event: PayPalEvent) => Promise<number>
 }
 
-export const startPayPalHarness = async (kind: StoreKind, mysqlUrl: string): Promise<PayPalHarness> => {
+export const startPayPalHarness = async (
+  kind: StoreKind,
+  mysqlUrl: string,
+  options: {
+    /** The adapter's timeout per request (default 5 s); short where a test waits for one. */
+    readonly timeoutMs?: number
+  } = {}
+): Promise<PayPalHarness> => {
   const db = await openDatabase(kind, mysqlUrl)
   const clock = manualClock(onDay(-7))
   const recorder = paypalSpecRecorder()
@@ -49,7 +56,7 @@ export const startPayPalHarness = async (kind: StoreKind, mysqlUrl: string): Pro
     clientId: fake.clientId,
     clientSecret: fake.clientSecret,
     baseUrl: fake.url,
-    timeoutMs: 5_000,
+    timeoutMs: options.timeoutMs ?? 5_000,
     retries: 1,
     retryDelayMs: 10,
     currencies: ["EUR"],
