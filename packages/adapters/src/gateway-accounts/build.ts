@@ -74,7 +74,11 @@ const sdkOf: Readonly<Record<SupportedGateway, string>> = {
  * Loads a vendor adapter. A module that cannot be found is the optional SDK not installed (`SdkMissing`);
  * anything else is a defect.
  */
-const load = <M>(account: GatewayAccount, gateway: SupportedGateway, importer: () => Promise<M>) =>
+export const loadVendorAdapter = <M>(
+  account: GatewayAccount,
+  gateway: SupportedGateway,
+  importer: () => Promise<M>
+): Effect.Effect<M, GatewayAccountError> =>
   Effect.tryPromise({ try: importer, catch: (error) => error }).pipe(
     Effect.catchAll((error) => {
       const code = (error as { readonly code?: unknown } | undefined)?.code
@@ -107,7 +111,7 @@ const buildStripe = (
   options: GatewayBuildOptions
 ): Effect.Effect<TenantGateway, GatewayAccountError> =>
   Effect.map(
-    load(account, "stripe", () => import("../gateway-stripe/index")),
+    loadVendorAdapter(account, "stripe", () => import("../gateway-stripe/index")),
     (stripe) => {
       const gateway = stripe.makeStripeGateway({
         tenantId: account.tenantId,
@@ -136,7 +140,7 @@ const buildPayPal = (
   options: GatewayBuildOptions
 ): Effect.Effect<TenantGateway, GatewayAccountError> =>
   Effect.flatMap(
-    load(account, "paypal", () => import("../gateway-paypal/index")),
+    loadVendorAdapter(account, "paypal", () => import("../gateway-paypal/index")),
     (paypal) => {
       const refused = account.currencies.filter((currency) => !paypal.payPalCurrencies.includes(currency))
       if (refused.length > 0) {

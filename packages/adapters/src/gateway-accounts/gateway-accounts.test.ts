@@ -29,6 +29,7 @@ import { trustedCertificatesFrom } from "../gateway-paypal/index"
 import { type StripeFake, signStripePayload, startStripeFake } from "../gateway-stripe/fake/index"
 import { generateSecretKey, makeSecretCipher } from "../secrets/index"
 import { SqliteStore } from "../store-sqlite/index"
+import { loadVendorAdapter } from "./build"
 import {
   buildTenantGateway,
   type GatewayCredentials,
@@ -442,5 +443,36 @@ describe("key rotation over stored accounts", () => {
       after
     )
     expect(outcome.status).toBe("succeeded")
+  })
+})
+
+describe("loading a vendor adapter", () => {
+  const account: GatewayAccount = {
+    tenantId: "tenant-sdk",
+    gateway: "stripe",
+    mode: "test",
+    currencies: ["USD"],
+    credentials: { ciphertext: "A".repeat(40), keyId: "k" },
+    enabled: true,
+    createdAt: at,
+    updatedAt: at
+  }
+
+  it("a module that is not installed is SdkMissing, naming the package to install", async () => {
+    const missing = "@ezscale/no-such-sdk-installed"
+    const error = await Effect.runPromise(
+      Effect.flip(loadVendorAdapter(account, "stripe", () => import(/* @vite-ignore */ missing)))
+    )
+    expect(error).toBeInstanceOf(GatewayAccountError)
+    expect(error).toMatchObject({ reason: "SdkMissing", gateway: "stripe", tenantId: "tenant-sdk" })
+    expect(error.detail).toContain("install stripe")
+  })
+
+  it("any other failure while loading is a defect, not a typed error", async () => {
+    const exit = await Effect.runPromiseExit(
+      loadVendorAdapter(account, "paypal", () => Promise.reject(new TypeError("broken module")))
+    )
+    expect(exit._tag).toBe("Failure")
+    expect(exit._tag === "Failure" && exit.cause._tag).toBe("Die")
   })
 })
