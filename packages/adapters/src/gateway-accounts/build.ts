@@ -13,10 +13,10 @@ import {
   PaymentGateway,
   type PaymentGatewayService,
   type SecretCipherService,
-  type SecretError
+  type SecretError,
+  type WebhookRejected
 } from "@ezscale/core"
 import { Effect, Layer, Redacted } from "effect"
-import type { CertificateSource, PayPalChargeIndex } from "../gateway-paypal/index"
 import {
   credentialsIssue,
   type GatewayCredentials,
@@ -24,6 +24,19 @@ import {
   isSupportedGateway,
   type SupportedGateway
 } from "./credentials"
+
+/**
+ * The PayPal adapter's certificate source and charge index, written out here so that these options (and
+ * this module's types) need nothing from a vendor SDK: `trustedCertificatesFrom`, `payPalCertificates`,
+ * `inMemoryChargeIndex` of `@ezscale/adapters/gateway-paypal` fit them.
+ */
+export interface PayPalCertificateSource {
+  readonly fetch: (url: string) => Effect.Effect<string, WebhookRejected>
+}
+export interface PayPalOrderIndex {
+  readonly get: (idempotencyKey: string) => string | undefined
+  readonly set: (idempotencyKey: string, orderId: string) => void
+}
 
 /** How the host wants the gateway built; none of it is a secret. */
 export interface GatewayBuildOptions {
@@ -48,9 +61,9 @@ export interface GatewayBuildOptions {
     readonly retries?: number
     readonly retryDelayMs?: number
     /** Where webhook certificates come from; default PayPal's (https on paypal.com). */
-    readonly certificates?: CertificateSource
+    readonly certificates?: PayPalCertificateSource
     readonly maxAgeSeconds?: number
-    readonly index?: PayPalChargeIndex
+    readonly index?: PayPalOrderIndex
   }
 }
 

@@ -26,7 +26,13 @@ import { Effect } from "effect"
 import { buildTenantGateway, type GatewayBuildOptions, type TenantGateway } from "./build"
 import { gatewayAccountContext } from "./credentials"
 
-export { buildTenantGateway, type GatewayBuildOptions, type TenantGateway } from "./build"
+export {
+  buildTenantGateway,
+  type GatewayBuildOptions,
+  type PayPalCertificateSource,
+  type PayPalOrderIndex,
+  type TenantGateway
+} from "./build"
 export {
   credentialsIssue,
   type GatewayCredentials,
