@@ -12,7 +12,9 @@ export default defineConfig({
     "gateway-stripe/index": "src/gateway-stripe/index.ts",
     "gateway-stripe/fake/index": "src/gateway-stripe/fake/index.ts",
     "gateway-paypal/index": "src/gateway-paypal/index.ts",
-    "gateway-paypal/fake/index": "src/gateway-paypal/fake/index.ts"
+    "gateway-paypal/fake/index": "src/gateway-paypal/fake/index.ts",
+    "secrets/index": "src/secrets/index.ts",
+    "gateway-accounts/index": "src/gateway-accounts/index.ts"
   },
   format: ["esm"],
   dts: true,

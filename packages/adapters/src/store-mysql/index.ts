@@ -20,6 +20,7 @@ import {
   paymentRepository,
   refundRepository
 } from "./repositories/documents"
+import { gatewayAccountRepository } from "./repositories/gateway-accounts"
 import { idempotencyRepository, jobRepository } from "./repositories/jobs"
 import { paymentMethodRepository } from "./repositories/payment-methods"
 import {
@@ -70,6 +71,7 @@ export const makeMysqlStore = (config: MysqlConfig): Effect.Effect<StoreService,
       webhookInbox: webhookInboxRepository(client),
       audit: auditRepository(client),
       services: serviceRepository(client),
+      gatewayAccounts: gatewayAccountRepository(client),
       usageSamples: usageSampleRepository(client),
       revenue: revenueRepository(client),
       renewals: renewalRepository(client),

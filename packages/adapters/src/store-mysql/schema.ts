@@ -673,3 +673,21 @@ export const revenueTenantTotals = mysqlTable("revenue_tenant_totals", {
   tenantId: varchar("tenant_id", { length: 64 }).primaryKey(),
   payingCustomers: int("paying_customers").notNull()
 })
+
+/** A tenant's payment gateway accounts: one per (tenant, gateway), versioned; credentials only sealed. */
+export const gatewayAccounts = mysqlTable(
+  "gateway_accounts",
+  {
+    tenantId: varchar("tenant_id", { length: 64 }).notNull(),
+    gateway: varchar("gateway", { length: 32 }).notNull(),
+    mode: varchar("mode", { length: 8 }).notNull(),
+    currencies: text("currencies").notNull(),
+    credentialsCiphertext: text("credentials_ciphertext").notNull(),
+    credentialsKeyId: varchar("credentials_key_id", { length: 64 }).notNull(),
+    enabled: boolean("enabled").notNull(),
+    createdAt: instant("created_at").notNull(),
+    updatedAt: instant("updated_at").notNull(),
+    version: int("version").notNull()
+  },
+  (t) => [primaryKey({ name: "gateway_accounts_pk", columns: [t.tenantId, t.gateway] })]
+)

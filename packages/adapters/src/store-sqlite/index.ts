@@ -19,6 +19,7 @@ import {
   paymentRepository,
   refundRepository
 } from "./repositories/documents"
+import { gatewayAccountRepository } from "./repositories/gateway-accounts"
 import { idempotencyRepository, jobRepository } from "./repositories/jobs"
 import { paymentMethodRepository } from "./repositories/payment-methods"
 import {
@@ -69,6 +70,7 @@ export const makeSqliteStore = (config: SqliteConfig): Effect.Effect<StoreServic
       webhookInbox: webhookInboxRepository(client),
       audit: auditRepository(client),
       services: serviceRepository(client),
+      gatewayAccounts: gatewayAccountRepository(client),
       usageSamples: usageSampleRepository(client),
       revenue: revenueRepository(client),
       renewals: renewalRepository(client),

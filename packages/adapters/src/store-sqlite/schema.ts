@@ -659,3 +659,21 @@ export const revenueTenantTotals = sqliteTable("revenue_tenant_totals", {
   tenantId: text("tenant_id").primaryKey(),
   payingCustomers: integerNumber("paying_customers").notNull()
 })
+
+/** A tenant's payment gateway accounts: one per (tenant, gateway), versioned; credentials only sealed. */
+export const gatewayAccounts = sqliteTable(
+  "gateway_accounts",
+  {
+    tenantId: text("tenant_id").notNull(),
+    gateway: text("gateway").notNull(),
+    mode: text("mode").notNull(),
+    currencies: text("currencies").notNull(),
+    credentialsCiphertext: text("credentials_ciphertext").notNull(),
+    credentialsKeyId: text("credentials_key_id").notNull(),
+    enabled: flag("enabled").notNull(),
+    createdAt: instant("created_at").notNull(),
+    updatedAt: instant("updated_at").notNull(),
+    version: integerNumber("version").notNull()
+  },
+  (t) => [primaryKey({ name: "gateway_accounts_pk", columns: [t.tenantId, t.gateway] })]
+)

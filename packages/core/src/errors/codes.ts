@@ -86,6 +86,8 @@ export const ErrorCodes = {
   VersionConflict: "VERSION_CONFLICT",
   InsufficientCredit: "INSUFFICIENT_CREDIT",
   GatewayError: "GATEWAY_ERROR",
+  GatewayAccountError: "GATEWAY_ACCOUNT_ERROR",
+  SecretError: "SECRET_ERROR",
   WebhookRejected: "WEBHOOK_REJECTED",
   ProvisionerError: "PROVISIONER_ERROR",
   MailerError: "MAILER_ERROR",
@@ -95,7 +97,8 @@ export const ErrorCodes = {
   InvalidExchangeRate: "INVALID_EXCHANGE_RATE",
   InvalidPaymentMethod: "INVALID_PAYMENT_METHOD",
   InvalidService: "INVALID_SERVICE",
-  InvalidUsageSample: "INVALID_USAGE_SAMPLE"
+  InvalidUsageSample: "INVALID_USAGE_SAMPLE",
+  InvalidGatewayAccount: "INVALID_GATEWAY_ACCOUNT"
 } as const satisfies Record<string, string>
 
 export type ErrorTag = keyof typeof ErrorCodes

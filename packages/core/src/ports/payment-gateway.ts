@@ -225,3 +225,21 @@ export interface GatewayWebhooks {
   readonly verify: (request: WebhookRequest) => Effect.Effect<VerifiedWebhook, WebhookRejected>
   readonly interpret: (payload: unknown) => GatewayEvent
 }
+
+/**
+ * A tenant's stored gateway account that no gateway can be built from (before any call to the
+ * provider): `Disabled` (the tenant switched it off), `Unsupported` (no adapter for that gateway id),
+ * `InvalidCredentials` (the opened credentials lack a field or do not fit the account's mode — the
+ * detail names the field, never its value), `SdkMissing` (the provider's SDK, an optional peer
+ * dependency, is not installed).
+ */
+export class GatewayAccountError extends Schema.TaggedError<GatewayAccountError>()("GatewayAccountError", {
+  reason: Schema.Literal("Disabled", "Unsupported", "InvalidCredentials", "SdkMissing"),
+  gateway: Schema.String,
+  tenantId: Schema.String,
+  detail: Schema.String
+}) {
+  override get message() {
+    return `${this.gateway} account of tenant ${this.tenantId}: ${this.reason}: ${this.detail}`
+  }
+}

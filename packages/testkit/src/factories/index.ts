@@ -8,6 +8,7 @@ import {
   type Coupon,
   type Customer,
   emptySettlement,
+  type GatewayAccount,
   type Invoice,
   type InvoiceLine,
   type LedgerEntryInput,
@@ -212,6 +213,25 @@ export const makeService = (overrides: Partial<Service> = {}): Service =>
         ciphertext: "CzBVep/E6Q4zWH2ix+wRNluApcrvFDleg6jN8hc8YYar0PUaP2SJrtP4HUJn",
         keyId: "key-2026-01"
       },
+      createdAt: defaultInstant,
+      updatedAt: defaultInstant
+    },
+    overrides
+  )
+
+/** A tenant's live Stripe account taking USD and EUR, credentials sealed (an opaque base64 envelope). */
+export const makeGatewayAccount = (overrides: Partial<GatewayAccount> = {}): GatewayAccount =>
+  build<GatewayAccount>(
+    {
+      tenantId: "tenant-1",
+      gateway: "stripe",
+      mode: "live",
+      currencies: ["USD", "EUR"],
+      credentials: {
+        ciphertext: "q3Vx0mZbTg8pS2n1rWc4YeLd7uHfA9kJ6oPiQ5tBvXs2NzM1lR8hE3wKyGaCdUjO",
+        keyId: "key-2026-01"
+      },
+      enabled: true,
       createdAt: defaultInstant,
       updatedAt: defaultInstant
     },

@@ -7,6 +7,16 @@ export {
   MAX_RATE_DIGITS
 } from "./exchange-rates"
 export {
+  checkGatewayAccount,
+  checkGatewayAccountPut,
+  type GatewayAccount,
+  type GatewayAccountRepository,
+  type GatewayMode,
+  GatewayModes,
+  InvalidGatewayAccount,
+  MAX_ACCOUNT_CURRENCIES
+} from "./gateway-accounts"
+export {
   checkPaymentMethod,
   InvalidPaymentMethod,
   looksLikeCardNumber,
@@ -74,6 +84,7 @@ export {
 export {
   checkService,
   type EncryptedSecret,
+  encryptedSecretIssue,
   InvalidService,
   type Service,
   type ServiceRepository,

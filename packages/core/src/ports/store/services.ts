@@ -67,6 +67,27 @@ const envelope = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)
 const MIN_ENVELOPE_CHARS = 40
 
 /**
+ * Why `secret` is not something the store may keep, or `undefined` when it is: the ciphertext must be
+ * base64 of an AES-256-GCM envelope (at least 29 bytes: nonce, one byte, tag) and the key id 1-64
+ * characters. Every aggregate holding a secret (services, gateway accounts) checks it with this.
+ */
+export const encryptedSecretIssue = (secret: EncryptedSecret): string | undefined => {
+  if (
+    typeof secret !== "object" ||
+    secret === null ||
+    typeof secret.ciphertext !== "string" ||
+    typeof secret.keyId !== "string"
+  ) {
+    return "are an encrypted envelope and its key id"
+  }
+  if (secret.ciphertext.length < MIN_ENVELOPE_CHARS || !envelope.test(secret.ciphertext)) {
+    return "are stored encrypted only: base64 of an AES-256-GCM envelope"
+  }
+  if (secret.keyId.trim() === "" || secret.keyId.length > 64) return "keyId is 1-64 characters"
+  return undefined
+}
+
+/**
  * The first reason `service` cannot be saved: an unknown state, an empty or long provisioner, panel ids
  * that are not a JSON object, credentials that are not an encrypted envelope (base64 of at least 29
  * bytes) or lack a key id.
@@ -84,11 +105,8 @@ export const checkService = (service: Service): Either.Either<Service, InvalidSe
     return invalid("externalIds is a JSON object")
   const secret = service.credentials
   if (secret !== undefined) {
-    if (secret.ciphertext.length < MIN_ENVELOPE_CHARS || !envelope.test(secret.ciphertext)) {
-      return invalid("credentials are stored encrypted only: base64 of an AES-256-GCM envelope")
-    }
-    if (secret.keyId.trim() === "" || secret.keyId.length > 64)
-      return invalid("credentials keyId is 1-64 characters")
+    const issue = encryptedSecretIssue(secret)
+    if (issue !== undefined) return invalid(`credentials ${issue}`)
   }
   return Either.right(service)
 }

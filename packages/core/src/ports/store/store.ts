@@ -19,12 +19,14 @@
  *   rate per pair and day, exactly one default payment method per (customer, gateway), one inbox event
  *   per (source, event id), an audit log that only grows, one versioned service per subscription, one
  *   usage sample per (service, slot) keeping the larger counts, revenue metrics written in one step,
- *   a page of renewals written or refused write by write (`renewals.commit`);
+ *   a page of renewals written or refused write by write (`renewals.commit`), one versioned gateway
+ *   account per (tenant, gateway) (`VersionConflict`);
  * - keyset pages: every row exactly once, in the listing's order.
  *
  * Errors: `StoreError` (`Conflict | NotFound | Unavailable | Unknown`, `retryable`, `cause`) for the
  * boundary; the domain errors above where a rule is broken; `InvalidExchangeRate`,
- * `InvalidPaymentMethod`, `InvalidService`, `InvalidUsageSample`, `InvalidTaxRule` for input a store
+ * `InvalidPaymentMethod`, `InvalidService`, `InvalidUsageSample`, `InvalidTaxRule`,
+ * `InvalidGatewayAccount` for input a store
  * cannot keep (nothing is written). Errors of the effect run by
  * `withTransaction` pass through unchanged.
  */
@@ -32,6 +34,7 @@ import { Context, type Effect } from "effect"
 import type { AuditRepository } from "./audit"
 import type { StoreError } from "./errors"
 import type { ExchangeRateRepository } from "./exchange-rates"
+import type { GatewayAccountRepository } from "./gateway-accounts"
 import type { PaymentMethodRepository } from "./payment-methods"
 import type { RenewalRepository } from "./renewals"
 import type {
@@ -77,6 +80,8 @@ export interface StoreService {
   readonly services: ServiceRepository
   readonly usageSamples: UsageSampleRepository
   readonly revenue: RevenueRepository
+  /** A tenant's payment gateway accounts, credentials sealed (see `GatewayAccountRepository`). */
+  readonly gatewayAccounts: GatewayAccountRepository
   /** Renewals of a page written in one call: what the billing run writes (see `RenewalRepository`). */
   readonly renewals: RenewalRepository
   /** Runs `self` in one transaction: all its writes, or none. */

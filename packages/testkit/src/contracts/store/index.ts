@@ -13,6 +13,7 @@ import type { Layer } from "effect"
 import { auditContract } from "./audit"
 import { creditContract } from "./credit"
 import { exchangeRateContract } from "./exchange-rates"
+import { gatewayAccountContract } from "./gateway-accounts"
 import { invoiceContract } from "./invoices"
 import { jobContract } from "./jobs"
 import { lookupContract } from "./lookups"
@@ -51,6 +52,7 @@ export const storeContract = (
       usageSampleContract(it)
       revenueContract(it)
       renewalContract(it)
+      gatewayAccountContract(it)
     })
   })
 }

@@ -10,6 +10,7 @@ import type {
   Customer,
   CustomerRevenue,
   ExchangeRate,
+  GatewayAccount,
   Invoice,
   Job,
   Json,
@@ -74,6 +75,8 @@ export interface Tables {
   /** By (tenant, granularity, period, currency). */
   readonly summaryRows: Map<string, SummaryRow>
   readonly revenueTotals: Map<string, RevenueTotals>
+  /** By (tenant, gateway). */
+  readonly gatewayAccounts: Map<string, Versioned<GatewayAccount>>
 }
 
 export interface State {
@@ -112,7 +115,8 @@ export const emptyState = (): State => ({
     revenueCustomers: new Map(),
     mrrMovements: new Map(),
     summaryRows: new Map(),
-    revenueTotals: new Map()
+    revenueTotals: new Map(),
+    gatewayAccounts: new Map()
   }
 })
 

@@ -12,6 +12,7 @@ import { auditRepository } from "./audit"
 import { couponRepository, ledgerRepository, sequenceRepository } from "./credit"
 import type { Db } from "./db"
 import { creditNoteRepository, invoiceRepository, paymentRepository, refundRepository } from "./documents"
+import { gatewayAccountRepository } from "./gateway-accounts"
 import { idempotencyRepository, jobRepository } from "./jobs"
 import { paymentMethodRepository } from "./payment-methods"
 import { catalogRepository, customerRepository, subscriptionRepository, tenantRepository } from "./records"
@@ -74,6 +75,7 @@ export const makeInMemoryStore: Effect.Effect<StoreService> = Effect.gen(functio
     webhookInbox: webhookInboxRepository(db),
     audit: auditRepository(db),
     services: serviceRepository(db),
+    gatewayAccounts: gatewayAccountRepository(db),
     usageSamples: usageSampleRepository(db),
     revenue: revenueRepository(db),
     withTransaction
