@@ -7,7 +7,7 @@
  * would; per invoice only the ids, the customer, the subscription (hence the renewal key) and the
  * number change. Invoice and job ids are made by the store's own id generator (time-ordered).
  */
-import { makeIdGenerator } from "@ezscale/adapters/testing"
+import { encodeDocument, makeIdGenerator } from "@ezscale/adapters/testing"
 import {
   decodeTaxRules,
   defaultMaxAttempts,
@@ -33,19 +33,6 @@ export const benchTenant = "ten_bench"
 
 /** The renewal instant: the period starts, the invoice is issued and due, the collection is scheduled. */
 const renewalAt = Date.UTC(2026, 2, 1)
-
-/** A value object as the store's `encodeDocument` writes it: bigints and undefined fields kept. */
-const encodeDocument = (value: unknown): string => JSON.stringify(documentValue(value))
-
-const documentValue = (value: unknown): unknown => {
-  if (typeof value === "bigint") return { $bigint: value.toString() }
-  if (value === undefined) return { $undefined: true }
-  if (value === null || typeof value !== "object") return value
-  if (Array.isArray(value)) return value.map(documentValue)
-  return Object.fromEntries(
-    Object.entries(value).map(([key, field]) => [key.startsWith("$") ? `$${key}` : key, documentValue(field)])
-  )
-}
 
 const item = (kind: PricedItem["kind"], itemId: string, description: string, amount: bigint): PricedItem => ({
   kind,

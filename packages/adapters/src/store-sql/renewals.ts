@@ -370,7 +370,8 @@ export const dueRangeParameters = (
 const selectList = (columns: ReadonlyArray<readonly [string, string]>) =>
   columns.map(([column, alias]) => (column === alias ? column : `${column} AS ${alias}`)).join(", ")
 
-const subscriptionSelect = selectList([
+/** The columns the billing run reads, with the record shapes' names, in select-list order. */
+export const subscriptionFields = [
   ["tenant_id", "tenantId"],
   ["id", "id"],
   ["customer_id", "customerId"],
@@ -397,9 +398,10 @@ const subscriptionSelect = selectList([
   ["trial_ends_at", "trialEndsAt"],
   ["created_at", "createdAt"],
   ["version", "version"]
-])
+] as const
+const subscriptionSelect = selectList(subscriptionFields)
 
-const itemSelect = selectList([
+export const itemFields = [
   ["tenant_id", "tenantId"],
   ["subscription_id", "subscriptionId"],
   ["position", "position"],
@@ -412,9 +414,10 @@ const itemSelect = selectList([
   ["unit_amount_minor", "unitAmountMinor"],
   ["amount_minor", "amountMinor"],
   ["setup_fee_minor", "setupFeeMinor"]
-])
+] as const
+const itemSelect = selectList(itemFields)
 
-const customerSelect = selectList([
+export const customerFields = [
   ["tenant_id", "tenantId"],
   ["id", "id"],
   ["name", "name"],
@@ -428,7 +431,8 @@ const customerSelect = selectList([
   ["time_zone", "timeZone"],
   ["currency", "currency"],
   ["locale", "locale"]
-])
+] as const
+const customerSelect = selectList(customerFields)
 
 const dueWhere = "tenant_id = ? AND next_renewal_at IS NOT NULL AND next_renewal_at < ?"
 
