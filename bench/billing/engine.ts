@@ -7,7 +7,7 @@
  */
 import { MysqlStore } from "@ezscale/adapters/store-mysql"
 import { SqliteStore } from "@ezscale/adapters/store-sqlite"
-import { makeIdGenerator } from "@ezscale/adapters/testing"
+import { customerFields, itemFields, makeIdGenerator, subscriptionFields } from "@ezscale/adapters/testing"
 import {
   type BillingRunSummary,
   decodeBillingSettings,
@@ -36,63 +36,10 @@ const settings = Either.getOrThrow(
 )
 const rules = Either.getOrThrow(decodeTaxRules([{ id: "fr", country: "FR", name: "TVA", rate: "20" }]))
 
-const customerColumns = [
-  "tenant_id",
-  "id",
-  "name",
-  "email",
-  "country",
-  "region",
-  "locality",
-  "is_business",
-  "vat_id",
-  "tax_exempt_reason",
-  "time_zone",
-  "currency",
-  "locale"
-]
-const subscriptionColumns = [
-  "tenant_id",
-  "id",
-  "customer_id",
-  "product_id",
-  "product_kind",
-  "plan_id",
-  "currency",
-  "cycle",
-  "pricing",
-  "time_zone",
-  "anchor",
-  "current_period_start",
-  "current_period_end",
-  "next_renewal_at",
-  "coupons",
-  "invoiced_periods",
-  "status",
-  "suspension_reason",
-  "suspended_at",
-  "cancellation_mode",
-  "cancellation_reason",
-  "cancellation_requested_at",
-  "cancellation_effective_at",
-  "trial_ends_at",
-  "created_at",
-  "version"
-]
-const itemColumns = [
-  "tenant_id",
-  "subscription_id",
-  "position",
-  "kind",
-  "item_id",
-  "choice_id",
-  "description",
-  "cycle",
-  "quantity",
-  "unit_amount_minor",
-  "amount_minor",
-  "setup_fee_minor"
-]
+/** The seeded tables' columns, in the order the store reads them (`seedRows` gives the values so). */
+const customerColumns = customerFields.map(([column]) => column)
+const subscriptionColumns = subscriptionFields.map(([column]) => column)
+const itemColumns = itemFields.map(([column]) => column)
 const items: ReadonlyArray<readonly [string, string, string, bigint]> = [
   ["plan", "vps-2g", "KVM VPS — 2 GB", 1999n],
   ["option", "extra-ip", "Extra IPv4: 2 IP", 500n],

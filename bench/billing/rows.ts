@@ -7,7 +7,7 @@
  * would; per invoice only the ids, the customer, the subscription (hence the renewal key) and the
  * number change. Invoice and job ids are made by the store's own id generator (time-ordered).
  */
-import { makeIdGenerator } from "@ezscale/adapters/testing"
+import { encodeDocument, makeIdGenerator } from "@ezscale/adapters/testing"
 import {
   decodeTaxRules,
   defaultMaxAttempts,
@@ -20,73 +20,8 @@ import {
 } from "@ezscale/core"
 import { Either } from "effect"
 
-/** `invoices` columns, in the order the values are given. */
-export const invoiceColumns = [
-  "tenant_id",
-  "id",
-  "customer_id",
-  "subscription_id",
-  "kind",
-  "renewal_kind",
-  "status",
-  "currency",
-  "number",
-  "issued_at",
-  "due_at",
-  "paid_at",
-  "voided_at",
-  "period_start",
-  "period_end",
-  "pricing",
-  "tax_decision",
-  "tax_summary",
-  "notes",
-  "subtotal_minor",
-  "tax_minor",
-  "total_minor",
-  "discount_minor",
-  "credit_applied_minor",
-  "paid_minor",
-  "refunded_minor",
-  "credited_minor"
-] as const
-
-/** `invoice_lines` columns, in the order the values are given. */
-export const lineColumns = [
-  "tenant_id",
-  "invoice_id",
-  "position",
-  "kind",
-  "description",
-  "quantity",
-  "unit_amount_minor",
-  "amount_minor",
-  "net_minor",
-  "tax_minor",
-  "gross_minor",
-  "taxes",
-  "period_start",
-  "period_end",
-  "item_id",
-  "coupon_id",
-  "reduces"
-] as const
-
-/** `jobs` columns, in the order the values are given. */
-export const jobColumns = [
-  "tenant_id",
-  "id",
-  "kind",
-  "payload",
-  "run_at",
-  "dedupe_key",
-  "state",
-  "attempts",
-  "max_attempts",
-  "last_error",
-  "locked_by",
-  "locked_until"
-] as const
+/** The columns of `invoices`, `invoice_lines` and `jobs`, in the order the values are given: the store's. */
+export { invoiceColumns, jobColumns, lineColumns } from "@ezscale/adapters/testing"
 
 /** Lines per renewal invoice, and the total (minor units) each invoice must carry. */
 export const linesPerInvoice = 3
@@ -98,19 +33,6 @@ export const benchTenant = "ten_bench"
 
 /** The renewal instant: the period starts, the invoice is issued and due, the collection is scheduled. */
 const renewalAt = Date.UTC(2026, 2, 1)
-
-/** A value object as the store's `encodeDocument` writes it: bigints and undefined fields kept. */
-const encodeDocument = (value: unknown): string => JSON.stringify(documentValue(value))
-
-const documentValue = (value: unknown): unknown => {
-  if (typeof value === "bigint") return { $bigint: value.toString() }
-  if (value === undefined) return { $undefined: true }
-  if (value === null || typeof value !== "object") return value
-  if (Array.isArray(value)) return value.map(documentValue)
-  return Object.fromEntries(
-    Object.entries(value).map(([key, field]) => [key.startsWith("$") ? `$${key}` : key, documentValue(field)])
-  )
-}
 
 const item = (kind: PricedItem["kind"], itemId: string, description: string, amount: bigint): PricedItem => ({
   kind,

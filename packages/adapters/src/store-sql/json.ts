@@ -15,27 +15,44 @@ import type { Json } from "@ezscale/core"
 const BIGINT = "$bigint"
 const UNDEFINED = "$undefined"
 
-const encodeValue = (value: unknown): unknown => {
+/**
+ * The text of a value: written in one pass, with no intermediate copy of the document (a billing run
+ * encodes several documents per invoice, so this is on its hot path). The bytes are those of
+ * `JSON.stringify` over the tagged copy: keys in `Object.keys` order, strings and keys quoted by
+ * `JSON.stringify`, an array's holes written as `null`.
+ */
+const writeValue = (value: unknown): string => {
   switch (typeof value) {
     case "bigint":
-      return { [BIGINT]: value.toString() }
+      return `{"${BIGINT}":"${value.toString()}"}`
     case "undefined":
-      return { [UNDEFINED]: true }
+      return `{"${UNDEFINED}":true}`
     case "object": {
-      if (value === null) return null
-      if (Array.isArray(value)) return value.map(encodeValue)
-      const out: Record<string, unknown> = {}
-      for (const [key, field] of Object.entries(value)) {
-        out[key.startsWith("$") ? `$${key}` : key] = encodeValue(field)
+      if (value === null) return "null"
+      if (Array.isArray(value)) {
+        let text = "["
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) text += ","
+          text += i in value ? writeValue(value[i]) : "null"
+        }
+        return `${text}]`
       }
-      return out
+      let text = "{"
+      let first = true
+      for (const key of Object.keys(value)) {
+        if (!first) text += ","
+        first = false
+        text += `${JSON.stringify(key.startsWith("$") ? `$${key}` : key)}:${writeValue((value as Record<string, unknown>)[key])}`
+      }
+      return `${text}}`
     }
     case "number":
       if (!Number.isFinite(value)) throw new RangeError(`cannot store the number ${value} in a document`)
-      return value
+      return JSON.stringify(value)
     case "string":
+      return JSON.stringify(value)
     case "boolean":
-      return value
+      return value ? "true" : "false"
     default:
       throw new TypeError(`cannot store a ${typeof value} in a document`)
   }
@@ -56,7 +73,7 @@ const decodeValue = (value: unknown): unknown => {
 }
 
 /** A domain value object as JSON text, keeping bigints exact and undefined fields present. */
-export const encodeDocument = (value: unknown): string => JSON.stringify(encodeValue(value))
+export const encodeDocument = (value: unknown): string => writeValue(value)
 
 /** The value object `encodeDocument` wrote; the caller names its type (the store wrote it). */
 export const decodeDocument = <A>(text: string): A => decodeValue(JSON.parse(text)) as A

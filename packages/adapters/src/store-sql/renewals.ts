@@ -370,7 +370,8 @@ export const dueRangeParameters = (
 const selectList = (columns: ReadonlyArray<readonly [string, string]>) =>
   columns.map(([column, alias]) => (column === alias ? column : `${column} AS ${alias}`)).join(", ")
 
-const subscriptionSelect = selectList([
+/** The columns the billing run reads, with the record shapes' names, in select-list order. */
+export const subscriptionFields = [
   ["tenant_id", "tenantId"],
   ["id", "id"],
   ["customer_id", "customerId"],
@@ -397,9 +398,10 @@ const subscriptionSelect = selectList([
   ["trial_ends_at", "trialEndsAt"],
   ["created_at", "createdAt"],
   ["version", "version"]
-])
+] as const
+const subscriptionSelect = selectList(subscriptionFields)
 
-const itemSelect = selectList([
+export const itemFields = [
   ["tenant_id", "tenantId"],
   ["subscription_id", "subscriptionId"],
   ["position", "position"],
@@ -412,9 +414,10 @@ const itemSelect = selectList([
   ["unit_amount_minor", "unitAmountMinor"],
   ["amount_minor", "amountMinor"],
   ["setup_fee_minor", "setupFeeMinor"]
-])
+] as const
+const itemSelect = selectList(itemFields)
 
-const customerSelect = selectList([
+export const customerFields = [
   ["tenant_id", "tenantId"],
   ["id", "id"],
   ["name", "name"],
@@ -428,7 +431,8 @@ const customerSelect = selectList([
   ["time_zone", "timeZone"],
   ["currency", "currency"],
   ["locale", "locale"]
-])
+] as const
+const customerSelect = selectList(customerFields)
 
 const dueWhere = "tenant_id = ? AND next_renewal_at IS NOT NULL AND next_renewal_at < ?"
 
@@ -477,6 +481,71 @@ export const itemRowFromDriver = (raw: Record<string, unknown>): SubscriptionIte
 export const customerRowFromDriver = (raw: Record<string, unknown>): CustomerRow => ({
   ...(raw as unknown as CustomerRow),
   isBusiness: Number(raw.isBusiness) === 1
+})
+
+/**
+ * The same rows from the driver's values in select-list order (`subscriptionSelect`, `itemSelect`,
+ * `customerSelect`): SQLite reads the billing run's pages in raw mode, which spares building a keyed
+ * object per row in the driver and copying it here.
+ */
+export const subscriptionRowFromValues = (v: ReadonlyArray<unknown>): SubscriptionRow => ({
+  tenantId: v[0] as string,
+  id: v[1] as string,
+  customerId: v[2] as string,
+  productId: v[3] as string,
+  productKind: v[4] as string,
+  planId: v[5] as string,
+  currency: v[6] as string,
+  cycle: v[7] as string,
+  pricing: v[8] as string,
+  timeZone: v[9] as string,
+  anchor: v[10] as string,
+  currentPeriodStart: v[11] as string | null,
+  currentPeriodEnd: v[12] as string | null,
+  nextRenewalAt: instantOf(v[13] as Driver | null),
+  coupons: v[14] as string,
+  invoicedPeriods: safeIntegerFromDriver(v[15] as Driver),
+  status: v[16] as string,
+  suspensionReason: v[17] as string | null,
+  suspendedAt: instantOf(v[18] as Driver | null),
+  cancellationMode: v[19] as string | null,
+  cancellationReason: v[20] as string | null,
+  cancellationRequestedAt: instantOf(v[21] as Driver | null),
+  cancellationEffectiveAt: instantOf(v[22] as Driver | null),
+  trialEndsAt: instantOf(v[23] as Driver | null),
+  createdAt: safeIntegerFromDriver(v[24] as Driver),
+  version: safeIntegerFromDriver(v[25] as Driver)
+})
+
+export const itemRowFromValues = (v: ReadonlyArray<unknown>): SubscriptionItemRow => ({
+  tenantId: v[0] as string,
+  subscriptionId: v[1] as string,
+  position: safeIntegerFromDriver(v[2] as Driver),
+  kind: v[3] as string,
+  itemId: v[4] as string,
+  choiceId: v[5] as string | null,
+  description: v[6] as string,
+  cycle: v[7] as string,
+  quantity: bigintFromDriver(v[8] as Driver),
+  unitAmountMinor: bigintFromDriver(v[9] as Driver),
+  amountMinor: bigintFromDriver(v[10] as Driver),
+  setupFeeMinor: bigintFromDriver(v[11] as Driver)
+})
+
+export const customerRowFromValues = (v: ReadonlyArray<unknown>): CustomerRow => ({
+  tenantId: v[0] as string,
+  id: v[1] as string,
+  name: v[2] as string,
+  email: v[3] as string,
+  country: v[4] as string,
+  region: v[5] as string | null,
+  locality: v[6] as string | null,
+  isBusiness: Number(v[7]) === 1,
+  vatId: v[8] as string | null,
+  taxExemptReason: v[9] as string | null,
+  timeZone: v[10] as string,
+  currency: v[11] as string,
+  locale: v[12] as string
 })
 
 /** The page's subscriptions with their items (`items` grouped by subscription id). */

@@ -27,12 +27,12 @@ import {
   tenantToRow
 } from "../../store-sql/records"
 import {
-  customerRowFromDriver,
+  customerRowFromValues,
   customersSql,
   duePageSql,
-  itemRowFromDriver,
+  itemRowFromValues,
   itemsSql,
-  subscriptionRowFromDriver,
+  subscriptionRowFromValues,
   versionedSubscriptions
 } from "../../store-sql/renewals"
 import { sameTenant } from "../../store-sql/tenant"
@@ -78,10 +78,11 @@ export const customerRepository = (client: SqliteClient): CustomerRepository => 
     client.run({ entity: "customer" }, () => {
       const rows = idChunks(customerIds).flatMap((chunk) =>
         (
-          client.connection.prepare(customersSql(chunk.length)).all(tenantId, ...chunk) as Array<
-            Record<string, unknown>
-          >
-        ).map(customerRowFromDriver)
+          client.connection
+            .prepare(customersSql(chunk.length))
+            .raw(true)
+            .all(tenantId, ...chunk) as Array<ReadonlyArray<unknown>>
+        ).map(customerRowFromValues)
       )
       return inAskedOrder(customerIds, rows, (row) => row.id).map(customerFromRow)
     }),
@@ -278,19 +279,24 @@ export const subscriptionRepository = (client: SqliteClient): SubscriptionReposi
         const { connection } = client
         const raw = (
           after === undefined
-            ? connection.prepare(duePageSql.first).all(tenantId, before, page.limit + 1)
+            ? connection
+                .prepare(duePageSql.first)
+                .raw(true)
+                .all(tenantId, before, page.limit + 1)
             : connection
                 .prepare(duePageSql.after)
+                .raw(true)
                 .all(tenantId, before, after.nextRenewalAt, after.nextRenewalAt, after.id, page.limit + 1)
-        ) as Array<Record<string, unknown>>
-        const page_ = pageOf(raw.map(subscriptionRowFromDriver), page.limit, (row) => row, renewalCursor)
+        ) as Array<ReadonlyArray<unknown>>
+        const page_ = pageOf(raw.map(subscriptionRowFromValues), page.limit, (row) => row, renewalCursor)
         const ids = page_.items.map((row) => row.id)
         const items = idChunks(ids).flatMap((chunk) =>
           (
-            connection.prepare(itemsSql(chunk.length)).all(tenantId, ...chunk) as Array<
-              Record<string, unknown>
-            >
-          ).map(itemRowFromDriver)
+            connection
+              .prepare(itemsSql(chunk.length))
+              .raw(true)
+              .all(tenantId, ...chunk) as Array<ReadonlyArray<unknown>>
+          ).map(itemRowFromValues)
         )
         return { ...page_, items: versionedSubscriptions(page_.items, items) }
       })
