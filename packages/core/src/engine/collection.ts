@@ -27,14 +27,23 @@ import type { StoreError, VersionConflict } from "../ports/store/errors"
 import { Store, type StoreService } from "../ports/store/store"
 import { transition } from "../subscription/machine"
 import type { InvalidBillingSettings } from "./errors"
+import { ensureGatewayCustomer } from "./gateway-methods"
 import { settleOrder } from "./place-order"
 import { billingSettingsOf } from "./settings"
 
 export interface CollectRequest {
   readonly tenantId: string
   readonly invoiceId: string
-  /** 1 for the collection on the due date; dunning retries count on from 2. */
+  /**
+   * 1 for the collection on the due date; dunning retries count on from 2. For an on-session payment,
+   * the customer's attempt with that method (see `payOnSession`).
+   */
   readonly attempt: number
+  /**
+   * An on-session payment by the customer (`payOnSession`) with the method they chose, instead of the
+   * off-session charge of the default method: key `checkout:<invoice>:<method>:<attempt>`.
+   */
+  readonly checkout?: { readonly methodId: string }
 }
 
 export type CollectOutcome =
@@ -47,6 +56,16 @@ export type CollectOutcome =
 
 /** The idempotency key of a collection attempt: the same for every run of the same attempt. */
 export const collectionKey = (invoiceId: string, attempt: number): string => `collect:${invoiceId}:${attempt}`
+
+/** The idempotency key of an on-session attempt: its own key space, apart from the off-session attempts. */
+export const checkoutKey = (invoiceId: string, methodId: string, attempt: number): string =>
+  `checkout:${invoiceId}:${methodId}:${attempt}`
+
+/** The idempotency key of the attempt a request names. */
+export const attemptKey = (request: Omit<CollectRequest, "tenantId">): string =>
+  request.checkout === undefined
+    ? collectionKey(request.invoiceId, request.attempt)
+    : checkoutKey(request.invoiceId, request.checkout.methodId, request.attempt)
 
 const reconcileDelayMs = 5 * 60_000
 
@@ -188,7 +207,11 @@ export const recordOutcome = (
         if (!reconcileLater) return { _tag: "Reconciling", status: outcome.status }
         yield* store.jobs.enqueue(tenantId, {
           kind: "reconcile",
-          payload: { invoiceId: invoice.id, attempt: request.attempt },
+          payload: {
+            invoiceId: invoice.id,
+            attempt: request.attempt,
+            ...(request.checkout === undefined ? {} : { checkoutMethodId: request.checkout.methodId })
+          },
           runAt: now + reconcileDelayMs,
           dedupeKey: `reconcile:${key}`
         })
@@ -251,7 +274,7 @@ export const collectInvoice = (
     if (invoice.status !== "open") return { _tag: "NotOpen" }
     const balance = balanceOf(invoice)
 
-    const key = collectionKey(invoiceId, request.attempt)
+    const key = attemptKey(request)
     const recorded = (yield* store.payments.listByInvoice(tenantId, invoiceId)).find(
       (payment) => payment.idempotencyKey === key
     )
@@ -261,9 +284,16 @@ export const collectInvoice = (
         : { _tag: "Paid", by: "payment", creditApplied: applied }
     }
 
-    const method = (yield* store.paymentMethods.list(tenantId, invoice.customerId)).find(
-      (saved) => saved.isDefault && saved.gateway === gateway.name
-    )
+    const method =
+      request.checkout === undefined
+        ? (yield* store.paymentMethods.list(tenantId, invoice.customerId)).find(
+            (saved) => saved.isDefault && saved.gateway === gateway.name
+          )
+        : {
+            gatewayCustomerId: (yield* ensureGatewayCustomer({ tenantId, customerId: invoice.customerId }))
+              .gatewayCustomerId,
+            gatewayMethodId: request.checkout.methodId
+          }
     if (method === undefined) return { _tag: "NoPaymentMethod", balance }
 
     const outcome = yield* gateway.charge({
@@ -272,7 +302,7 @@ export const collectInvoice = (
       amount: money(balance, invoice.currency),
       methodId: method.gatewayMethodId,
       idempotencyKey: key,
-      offSession: true,
+      offSession: request.checkout === undefined,
       description: invoice.number === undefined ? `Invoice ${invoiceId}` : `Invoice ${invoice.number}`
     })
     return yield* recordOutcome(request, invoice, gateway.name, outcome, applied, true)
@@ -295,7 +325,7 @@ export const reconcileCollection = (
     const store = yield* Store
     const gateway = yield* PaymentGateway
     const invoice = yield* store.invoices.get(request.tenantId, request.invoiceId)
-    const key = collectionKey(request.invoiceId, request.attempt)
+    const key = attemptKey(request)
     const found = yield* gateway.retrieveCharge({ idempotencyKey: key })
     if (Option.isNone(found)) return { _tag: "Unseen" } as const
     const recorded = (yield* store.payments.listByInvoice(request.tenantId, request.invoiceId)).some(

@@ -12,19 +12,22 @@ import { type GatewayError, PaymentGateway } from "../ports/payment-gateway"
 import type { StoreError, VersionConflict } from "../ports/store/errors"
 import type { Payment } from "../ports/store/records"
 import { Store, type StoreService } from "../ports/store/store"
-import { type CollectOutcome, collectionKey, recordOutcome } from "./collection"
+import { attemptKey, type CollectOutcome, type CollectRequest, recordOutcome } from "./collection"
 import type { InvalidBillingSettings } from "./errors"
 
 /** Reads a collection attempt's idempotency key (`collect:<invoice>:<attempt>`); undefined for another. */
-export const parseCollectionKey = (
-  key: string
-): { readonly invoiceId: string; readonly attempt: number } | undefined => {
-  const match = /^collect:(.+):([1-9][0-9]*)$/.exec(key)
+export const parseCollectionKey = (key: string): Omit<CollectRequest, "tenantId"> | undefined => {
+  const match =
+    /^collect:(.+):([1-9][0-9]*)$/.exec(key) ?? /^checkout:([^:]+):([^:]+):([1-9][0-9]*)$/.exec(key)
   if (match === null) return undefined
   const invoiceId = match[1] as string
-  const attempt = Number(match[2])
-  if (!Number.isSafeInteger(attempt) || collectionKey(invoiceId, attempt) !== key) return undefined
-  return { invoiceId, attempt }
+  const attempt = Number(match.at(-1))
+  const request =
+    match.length === 4
+      ? { invoiceId, attempt, checkout: { methodId: match[2] as string } }
+      : { invoiceId, attempt }
+  if (!Number.isSafeInteger(attempt) || attemptKey(request) !== key) return undefined
+  return request
 }
 
 /** The notification templates of gateway events (the `notify` job's `template`; `audience: "staff"`). */
@@ -156,14 +159,7 @@ export const paymentOfCharge = (
       current.status === "succeeded" &&
       !payments.some((recorded) => recorded.idempotencyKey === current.idempotencyKey)
     ) {
-      yield* recordOutcome(
-        { tenantId, invoiceId, attempt: attempt.attempt },
-        invoice,
-        gateway.name,
-        current,
-        0n,
-        false
-      )
+      yield* recordOutcome({ tenantId, ...attempt }, invoice, gateway.name, current, 0n, false)
       payment = ours(yield* store.payments.listByInvoice(tenantId, invoiceId))
     }
     if (payment === undefined) return { _tag: "NotOurs" } as const

@@ -167,14 +167,7 @@ export const processGatewayEvent = (
             )
             const outcome: CollectOutcome = recorded
               ? { _tag: "NotOpen" }
-              : yield* recordOutcome(
-                  { tenantId, invoiceId: attempt.invoiceId, attempt: attempt.attempt },
-                  invoice,
-                  gateway.name,
-                  current,
-                  0n,
-                  false
-                )
+              : yield* recordOutcome({ tenantId, ...attempt }, invoice, gateway.name, current, 0n, false)
             yield* markProcessed
             return { _tag: "Collection", invoiceId: attempt.invoiceId, outcome } as const
           })

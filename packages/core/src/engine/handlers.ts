@@ -45,7 +45,9 @@ const BillingChunkPayload = Schema.Struct({
 })
 const ReconcilePayload = Schema.Struct({
   invoiceId: Schema.String,
-  attempt: Schema.Int.pipe(Schema.positive())
+  attempt: Schema.Int.pipe(Schema.positive()),
+  /** An on-session attempt's method (`payOnSession`). */
+  checkoutMethodId: Schema.optionalWith(Schema.String, { exact: true })
 })
 
 const CompleteCancellationPayload = Schema.Struct({ subscriptionId: Schema.String })
@@ -134,8 +136,13 @@ export const engineHandlers: { readonly [kind: string]: JobHandler<EngineService
       Effect.asVoid(applyScheduledChange({ tenantId: job.tenantId, subscriptionId, change, actor }))
     ),
   reconcile: (job) =>
-    Effect.flatMap(payload(ReconcilePayload, job), ({ invoiceId, attempt }) => {
-      const request = { tenantId: job.tenantId, invoiceId, attempt }
+    Effect.flatMap(payload(ReconcilePayload, job), ({ invoiceId, attempt, checkoutMethodId }) => {
+      const request = {
+        tenantId: job.tenantId,
+        invoiceId,
+        attempt,
+        ...(checkoutMethodId === undefined ? {} : { checkout: { methodId: checkoutMethodId } })
+      }
       return Effect.flatMap(
         reconcileCollection(request),
         (outcome): Effect.Effect<void, unknown, EngineServices> => {
@@ -143,6 +150,8 @@ export const engineHandlers: { readonly [kind: string]: JobHandler<EngineService
             case "Reconciling":
               return Effect.fail(new StillReconciling({ invoiceId, attempt }))
             case "Unseen":
+              // An on-session attempt the gateway never saw: the customer was there and pays again.
+              if (request.checkout !== undefined) return Effect.void
               // The request never reached the gateway: charging with the same key cannot charge twice.
               // If that answer is lost too, this job (which holds the reconcile key) stays to ask again.
               return Effect.flatMap(collectInvoice(request), (collected) =>

@@ -37,10 +37,13 @@ export {
   changePlan,
   type PlanChange
 } from "./change-plan"
+export { type OnSessionPaymentRequest, payOnSession } from "./checkout"
 export {
   actionRequiredKey,
+  attemptKey,
   type CollectOutcome,
   type CollectRequest,
+  checkoutKey,
   collectInvoice,
   collectionKey,
   paymentTemplates,

@@ -3,11 +3,13 @@
  * must hold after any e2e path — returned as a list of problems, empty when all holds:
  * - an invoice's settlement matches its rows: `paid` is the sum of its succeeded payments, `paid + credit
  *   applied = total` once paid, `refunded` the sum of its refunds, `credited` the sum of its credit notes;
- * - every payment key is unique and every failed attempt has its own key (`collect:<invoice>:<n>`);
+ * - every payment key is unique and every failed attempt has its own key (`collect:<invoice>:<n>`, or
+ *   `checkout:<invoice>:<method>:<n>` on-session) — the key parsed back names the payment's invoice;
  * - the credit ledger adds up: each entry's balance after is the running sum, never negative, and the
  *   customer's balance row is the last one;
  * - the inbox holds each (source, event id) once, with one `gateway_event` job each.
  */
+import { parseCollectionKey } from "@ezscale/core"
 import type { EngineTestDatabase, Row } from "../../engine/support/database"
 import { tenantId } from "./harness"
 
@@ -177,7 +179,7 @@ export const checkBooks = async (db: EngineTestDatabase, source: string): Promis
     if (credited !== invoice.credited)
       problems.push(`${invoice.id}: credited ${invoice.credited}, credit notes ${credited}`)
     for (const payment of own)
-      if (!/^collect:.+:[1-9][0-9]*$/.test(payment.key) || !payment.key.startsWith(`collect:${invoice.id}:`))
+      if (parseCollectionKey(payment.key)?.invoiceId !== invoice.id)
         problems.push(`${invoice.id}: payment under key ${payment.key}`)
   }
   if (new Set(allPayments.map((payment) => payment.key)).size !== allPayments.length)

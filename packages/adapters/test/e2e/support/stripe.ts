@@ -44,7 +44,9 @@ export const startStripeHarness = async (kind: StoreKind, mysqlUrl: string): Pro
     currencies: ["EUR"],
     ...fake.connection,
     timeoutMs: 3_000,
-    maxNetworkRetries: 0
+    maxNetworkRetries: 0,
+    // where 3-D Secure sends the customer back after an on-session payment
+    returnUrl: "https://billing.test/pay/return"
   })
   const harness = await startHarness({
     db,
