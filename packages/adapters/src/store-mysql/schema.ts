@@ -236,8 +236,9 @@ export const payments = mysqlTable(
     status: varchar("status", { length: 32 }).notNull(),
     gateway: varchar("gateway", { length: 32 }).notNull(),
     chargeId: varchar("charge_id", { length: 255 }),
-    failureReason: varchar("failure_reason", { length: 255 }),
-    declineCode: varchar("decline_code", { length: 64 }),
+    // The gateway's words, of any length (a longer reason must not stop the attempt being recorded).
+    failureReason: text("failure_reason"),
+    declineCode: varchar("decline_code", { length: 255 }),
     idempotencyKey: varchar("idempotency_key", { length: 255 }).notNull(),
     occurredAt: instant("occurred_at").notNull()
   },

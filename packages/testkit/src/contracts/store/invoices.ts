@@ -224,11 +224,12 @@ export const invoiceContract = (it: StoreIt) => {
           declineCode: "insufficient_funds",
           idempotencyKey: `collect:${invoiceId}:1`
         })
+        // A gateway's reason can be long: it is kept whole.
         const canceled = makePayment({
           id: yield* id("pay"),
           invoiceId,
           status: "failed",
-          failureReason: "canceled",
+          failureReason: `canceled: ${"the payer's bank did not answer in time; ".repeat(20)}`,
           idempotencyKey: `collect:${invoiceId}:2`
         })
         const paid = makePayment({
