@@ -236,6 +236,9 @@ export const payments = mysqlTable(
     status: varchar("status", { length: 32 }).notNull(),
     gateway: varchar("gateway", { length: 32 }).notNull(),
     chargeId: varchar("charge_id", { length: 255 }),
+    // The gateway's words, of any length (a longer reason must not stop the attempt being recorded).
+    failureReason: text("failure_reason"),
+    declineCode: varchar("decline_code", { length: 255 }),
     idempotencyKey: varchar("idempotency_key", { length: 255 }).notNull(),
     occurredAt: instant("occurred_at").notNull()
   },
@@ -258,6 +261,8 @@ export const refunds = mysqlTable(
     currency: char("currency", { length: 3 }).notNull(),
     amountMinor: minorUnits("amount_minor").notNull(),
     destination: varchar("destination", { length: 32 }).notNull(),
+    // Refunds booked before 0010 were booked as done.
+    status: varchar("status", { length: 16 }).notNull().default("succeeded"),
     gatewayRefundId: varchar("gateway_refund_id", { length: 255 }),
     idempotencyKey: varchar("idempotency_key", { length: 255 }).notNull(),
     occurredAt: instant("occurred_at").notNull()

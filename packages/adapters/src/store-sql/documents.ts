@@ -281,6 +281,8 @@ export interface PaymentRow {
   readonly status: string
   readonly gateway: string
   readonly chargeId: string | null
+  readonly failureReason: string | null
+  readonly declineCode: string | null
   readonly idempotencyKey: string
   readonly occurredAt: number
 }
@@ -295,6 +297,8 @@ export const paymentToRow = (tenantId: string, payment: Payment): PaymentRow => 
   status: payment.status,
   gateway: payment.gateway,
   chargeId: payment.chargeId ?? null,
+  failureReason: payment.failureReason ?? null,
+  declineCode: payment.declineCode ?? null,
   idempotencyKey: payment.idempotencyKey,
   occurredAt: payment.at
 })
@@ -308,6 +312,8 @@ export const paymentFromRow = (row: PaymentRow): Payment => ({
   status: row.status as Payment["status"],
   gateway: row.gateway,
   ...(row.chargeId === null ? {} : { chargeId: row.chargeId }),
+  ...(row.failureReason === null ? {} : { failureReason: row.failureReason }),
+  ...(row.declineCode === null ? {} : { declineCode: row.declineCode }),
   idempotencyKey: row.idempotencyKey,
   at: row.occurredAt
 })
@@ -321,6 +327,7 @@ export interface RefundRow {
   readonly currency: string
   readonly amountMinor: bigint
   readonly destination: string
+  readonly status: string
   readonly gatewayRefundId: string | null
   readonly idempotencyKey: string
   readonly occurredAt: number
@@ -335,6 +342,7 @@ export const refundToRow = (tenantId: string, refund: Refund): RefundRow => ({
   currency: refund.currency,
   amountMinor: refund.amount,
   destination: refund.destination,
+  status: refund.status,
   gatewayRefundId: refund.gatewayRefundId ?? null,
   idempotencyKey: refund.idempotencyKey,
   occurredAt: refund.at
@@ -348,6 +356,7 @@ export const refundFromRow = (row: RefundRow): Refund => ({
   currency: row.currency as Refund["currency"],
   amount: row.amountMinor,
   destination: row.destination as Refund["destination"],
+  status: row.status as Refund["status"],
   ...(row.gatewayRefundId === null ? {} : { gatewayRefundId: row.gatewayRefundId }),
   idempotencyKey: row.idempotencyKey,
   at: row.occurredAt

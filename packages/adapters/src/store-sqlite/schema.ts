@@ -222,6 +222,8 @@ export const payments = sqliteTable(
     status: text("status").notNull(),
     gateway: text("gateway").notNull(),
     chargeId: text("charge_id"),
+    failureReason: text("failure_reason"),
+    declineCode: text("decline_code"),
     idempotencyKey: text("idempotency_key").notNull(),
     occurredAt: instant("occurred_at").notNull()
   },
@@ -244,6 +246,8 @@ export const refunds = sqliteTable(
     currency: text("currency").notNull(),
     amountMinor: minorUnits("amount_minor").notNull(),
     destination: text("destination").notNull(),
+    // Refunds booked before 0010 were booked as done.
+    status: text("status").notNull().default("succeeded"),
     gatewayRefundId: text("gateway_refund_id"),
     idempotencyKey: text("idempotency_key").notNull(),
     occurredAt: instant("occurred_at").notNull()

@@ -132,10 +132,11 @@ const decline = (kind: StoreKind) =>
       await dunningOn(h, 3)
 
       const rows = await payments(h.db)
-      expect(rows.map((p) => [p.status, p.amount, p.key])).toEqual([
-        ["failed", 1200n, key(1)],
-        ["failed", 1200n, key(2)],
-        ["succeeded", 1200n, key(3)]
+      // The declined attempts keep why: PayPal's capture status and the processor's response code.
+      expect(rows.map((p) => [p.status, p.amount, p.key, p.failureReason, p.declineCode])).toEqual([
+        ["failed", 1200n, key(1), "capture declined", "5120"],
+        ["failed", 1200n, key(2), "capture declined", "5120"],
+        ["succeeded", 1200n, key(3), null, null]
       ])
       // At PayPal: one order and capture per attempt, under its key; two declined (5120), one completed.
       expect(rows.map((p) => captureOf(h, p.chargeId))).toEqual([
@@ -203,8 +204,14 @@ const refund = (kind: StoreKind) =>
           credited: 500n
         })
         expect(
-          (await refunds(h.db)).map((r) => [r.amount, r.destination, r.gatewayRefundId, r.paymentId])
-        ).toEqual([[500n, "original_method", capture?.refunds[0]?.id, payment?.id]])
+          (await refunds(h.db)).map((r) => [
+            r.amount,
+            r.destination,
+            r.status,
+            r.gatewayRefundId,
+            r.paymentId
+          ])
+        ).toEqual([[500n, "original_method", "succeeded", capture?.refunds[0]?.id, payment?.id]])
         expect((await creditNotes(h.db)).map((note) => [note.invoiceId, note.total])).toEqual([
           [invoice.id, 500n]
         ])
@@ -216,6 +223,10 @@ const refund = (kind: StoreKind) =>
       await h.deliver()
       expect((await h.work()).failures).toEqual([])
       expect(expectKeptOnce(h).size).toBe(events.length)
+      // The refund's event was processed (the refund row stays in its final status).
+      const refundEvents = (await inbox(h.db, "paypal")).filter((e) => e.type === "PAYMENT.CAPTURE.REFUNDED")
+      expect(refundEvents.length).toBeGreaterThan(0)
+      for (const event of refundEvents) expect(event, event.type).toMatchObject({ state: "processed" })
       await expectRows()
       expect(h.fake.control.stats()).toMatchObject({ refunds: 1, captures: 1, orders: 1 })
       expect(await checkBooks(h.db, "paypal")).toEqual([])

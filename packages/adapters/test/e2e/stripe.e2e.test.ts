@@ -19,7 +19,17 @@ import { Effect } from "effect"
 import { beforeAll, describe, expect, inject, it } from "vitest"
 import { mysqlSkipReason } from "../mysql-database"
 import { loadStripeSpec, type StripeSpec } from "../stripe-openapi"
-import { checkBooks, creditNotes, inbox, invoices, jobs, ledger, payments, refunds } from "./support/books"
+import {
+  checkBooks,
+  creditNotes,
+  inbox,
+  invoices,
+  jobs,
+  ledger,
+  notices,
+  payments,
+  refunds
+} from "./support/books"
 import { billed, collectOnDueDate, dunningOn, expectKeptOnce } from "./support/flow"
 import { due, onDay, type StoreKind, seedRenewal, tenantId } from "./support/harness"
 import { intentsFor, type StripeHarness, saveCard, startStripeHarness } from "./support/stripe"
@@ -132,8 +142,8 @@ const decline = (kind: StoreKind) =>
     "decline: declined on the due date and on the first dunning retry, paid by the retry of day 3 with the card the customer saved meanwhile",
     withStripe(kind, async (h) => {
       await h.run(seedRenewal)
-      // A card that saves fine and is declined when charged (insufficient funds).
-      const declining = await h.run(saveCard(h, "pm_card_chargeDeclinedInsufficientFunds", "attach"))
+      // A card that saves fine (the customer's SetupIntent succeeds) and is declined when charged.
+      const declining = await h.run(saveCard(h, "pm_card_chargeCustomerFail"))
       const invoice = await billed(h)
       const key = (attempt: number) => collectionKey(invoice.id, attempt)
 
@@ -149,7 +159,7 @@ const decline = (kind: StoreKind) =>
       const working = await h.run(saveCard(h, "pm_card_visa"))
       await dunningOn(h, 3)
 
-      // At Stripe: three intents, one per attempt key, the first two declined with the bank's code.
+      // At Stripe: three intents, one per attempt key, the first two declined.
       const attempts = [1, 2, 3].map((n) => intentsFor(h.fake, key(n)))
       expect(attempts.map((found) => found.length)).toEqual([1, 1, 1])
       const [one, two, three] = attempts.map((found) => found[0] as Record<string, unknown>)
@@ -157,18 +167,28 @@ const decline = (kind: StoreKind) =>
         expect(declined).toMatchObject({
           status: "requires_payment_method",
           payment_method: declining.method.id,
-          last_payment_error: { code: "card_declined", decline_code: "insufficient_funds" }
+          last_payment_error: { code: "card_declined", decline_code: "generic_decline" }
         })
       }
       expect(three).toMatchObject({ status: "succeeded", amount: 1200, payment_method: working.method.id })
       expect(h.fake.paymentIntents()).toHaveLength(3)
       expect(h.fake.succeededCharges()).toHaveLength(1)
 
-      // In the store: the declined attempts recorded (failed, their intents), then the payment.
-      expect((await payments(h.db)).map((p) => [p.status, p.amount, p.key, p.chargeId])).toEqual([
-        ["failed", 1200n, key(1), one?.id],
-        ["failed", 1200n, key(2), two?.id],
-        ["succeeded", 1200n, key(3), three?.id]
+      // In the store: the declined attempts recorded (failed, their intents, why), then the payment.
+      const declinedWhy = ["Your card was declined.", "generic_decline"]
+      expect(
+        (await payments(h.db)).map((p) => [
+          p.status,
+          p.amount,
+          p.key,
+          p.chargeId,
+          p.failureReason,
+          p.declineCode
+        ])
+      ).toEqual([
+        ["failed", 1200n, key(1), one?.id, ...declinedWhy],
+        ["failed", 1200n, key(2), two?.id, ...declinedWhy],
+        ["succeeded", 1200n, key(3), three?.id, null, null]
       ])
       expect((await invoices(h.db))[0]).toMatchObject({ status: "paid", paid: 1200n })
       expect((await jobs(h.db, "dunning_retry")).map((job) => [job.dedupeKey, job.state])).toEqual([
@@ -292,10 +312,16 @@ const refund = (kind: StoreKind) =>
           credited: 700n
         })
         expect(
-          (await refunds(h.db)).map((r) => [r.amount, r.destination, r.gatewayRefundId, r.paymentId])
+          (await refunds(h.db)).map((r) => [
+            r.amount,
+            r.destination,
+            r.status,
+            r.gatewayRefundId,
+            r.paymentId
+          ])
         ).toEqual([
-          [500n, "original_method", atStripe[0]?.id, payment?.id],
-          [200n, "account_credit", null, payment?.id]
+          [500n, "original_method", "succeeded", atStripe[0]?.id, payment?.id],
+          [200n, "account_credit", "succeeded", null, payment?.id]
         ])
         expect((await creditNotes(h.db)).map((note) => [note.invoiceId, note.total])).toEqual([
           [invoice.id, 500n],
@@ -313,7 +339,12 @@ const refund = (kind: StoreKind) =>
       await h.fake.deliverWebhooks({ order: "reverse", times: 2 })
       expect((await h.work()).failures).toEqual([])
       expect(expectKeptOnce(h).size).toBe(events.length)
-      expect(await inbox(h.db, "stripe")).toHaveLength(events.length)
+      const kept = await inbox(h.db, "stripe")
+      expect(kept).toHaveLength(events.length)
+      // The refund's events were processed (the refund row stays in its final status).
+      const refundEvents = kept.filter((event) => /^(charge\.refunded|refund\.)/.test(event.type))
+      expect(refundEvents.length).toBeGreaterThan(0)
+      for (const event of refundEvents) expect(event, event.type).toMatchObject({ state: "processed" })
       await expectRows()
       expect(h.fake.state.refunds.size).toBe(1)
       expect(h.fake.paymentIntents()).toHaveLength(1)
@@ -359,15 +390,12 @@ const webhookFirst = (kind: StoreKind) =>
   )
 
 /**
- * KNOWN GAP (reported with issue 5): the engine drops a declined attempt's reason and decline code. The
- * collect job's `Failed { reason, declineCode }` is discarded by its handler, and the `payments` row (the
- * only record of the attempt) has no column for either, so staff and the dunning e-mails cannot say why a
- * card was refused. `it.fails` keeps the suite green while the gap is open: once the reason is stored this
- * test fails, and `.fails` must go.
+ * A declined attempt keeps why: the payment row of the attempt holds the gateway's reason and the bank's
+ * decline code (here insufficient funds), and the dunning notices that follow carry them.
  */
 const declineReasonRecorded = (kind: StoreKind) =>
-  it.fails(
-    "KNOWN GAP: a declined attempt is recorded with its decline reason (insufficient_funds)",
+  it(
+    "a declined attempt is recorded with its reason and decline code (insufficient_funds); the dunning notice carries them",
     withStripe(kind, async (h) => {
       await h.run(seedRenewal)
       await h.run(saveCard(h, "pm_card_chargeDeclinedInsufficientFunds", "attach"))
@@ -376,9 +404,26 @@ const declineReasonRecorded = (kind: StoreKind) =>
       const [intent] = intentsFor(h.fake, collectionKey(invoice.id, 1))
       expect(intent).toMatchObject({ last_payment_error: { decline_code: "insufficient_funds" } })
       const [attempt] = await payments(h.db)
-      expect(attempt).toMatchObject({ status: "failed", key: collectionKey(invoice.id, 1) })
-      // Some column of the attempt's row (whatever its name) holds the bank's decline code.
-      expect(Object.values(attempt?.raw ?? {})).toContain("insufficient_funds")
+      expect(attempt).toMatchObject({
+        status: "failed",
+        key: collectionKey(invoice.id, 1),
+        failureReason: "Your card has insufficient funds.",
+        declineCode: "insufficient_funds"
+      })
+      // The dunning run's notices (reminders...) say why the last attempt failed.
+      await dunningOn(h, 0)
+      await dunningOn(h, 1)
+      const dunningNotices = (await notices(h.db)).filter((notice) =>
+        String(notice.template).startsWith("dunning.")
+      )
+      expect(dunningNotices.length).toBeGreaterThan(0)
+      for (const notice of dunningNotices) {
+        expect(notice).toMatchObject({
+          invoiceId: invoice.id,
+          failureReason: "Your card has insufficient funds.",
+          declineCode: "insufficient_funds"
+        })
+      }
     }),
     60_000
   )

@@ -9,7 +9,8 @@
  * - succeeded: the payment is recorded and the invoice paid, and the subscription learns of it (past due
  *   -> active, a non-payment suspension lifted, its current period moved to the invoice's) in the same
  *   transaction; a lifted suspension enqueues an `unsuspend` job for the provisioner.
- * - failed / canceled: the failed attempt is recorded; the dunning schedule decides what comes next.
+ * - failed / canceled: the failed attempt is recorded with its reason and decline code (`failureReason`,
+ *   `declineCode` on the payment row); the dunning schedule decides what comes next.
  * - unknown (a timeout after the request left) or pending: a `reconcile` job asks the gateway later;
  *   nothing is charged again blindly.
  * - requires_action: the invoice stays open; the customer must pay on-session: a `notify` job
@@ -131,6 +132,18 @@ export const settleSubscription = (
   })
 
 /**
+ * Why a failed or canceled attempt failed, as it is stored on its payment row: the gateway's normalized
+ * reason (`insufficient_funds`, `expired_card`, `card_declined`...), or the outcome's status when it gave
+ * none; and the issuer's decline code when there is one.
+ */
+export const failureOf = (
+  outcome: ChargeOutcome
+): { readonly reason: string; readonly declineCode: string | undefined } => ({
+  reason: outcome.reason ?? outcome.status,
+  declineCode: outcome.declineCode
+})
+
+/**
  * Records what the gateway said about an attempt (once: the payment's key is unique). The one recording
  * path for collection, reconciliation and the gateway's webhooks (`processGatewayEvent`).
  */
@@ -149,6 +162,7 @@ export const recordOutcome = (
     const now = yield* Clock.currentTimeMillis
     const { tenantId } = request
     const key = outcome.idempotencyKey
+    const failure = failureOf(outcome)
     const payment = (status: "succeeded" | "failed") =>
       Effect.flatMap(ids.next("pay"), (id) =>
         store.payments.insert(tenantId, {
@@ -160,6 +174,12 @@ export const recordOutcome = (
           status,
           gateway,
           ...(outcome.chargeId === undefined ? {} : { chargeId: outcome.chargeId }),
+          ...(status === "failed"
+            ? {
+                failureReason: failure.reason,
+                ...(failure.declineCode === undefined ? {} : { declineCode: failure.declineCode })
+              }
+            : {}),
           idempotencyKey: key,
           at: now
         })
@@ -183,7 +203,7 @@ export const recordOutcome = (
       case "failed":
       case "canceled":
         yield* payment("failed")
-        return { _tag: "Failed", reason: outcome.reason ?? outcome.status, declineCode: outcome.declineCode }
+        return { _tag: "Failed", ...failure }
       case "requires_action":
         // The invoice stays open; the customer is told once per attempt (a repeated answer or webhook
         // finds the job there), with the gateway's page when it gave one (else the invoice's pay page).
@@ -280,7 +300,11 @@ export const collectInvoice = (
     )
     if (recorded !== undefined) {
       return recorded.status === "failed"
-        ? { _tag: "Failed", reason: "recorded", declineCode: undefined }
+        ? {
+            _tag: "Failed",
+            reason: recorded.failureReason ?? "failed",
+            declineCode: recorded.declineCode
+          }
         : { _tag: "Paid", by: "payment", creditApplied: applied }
     }
 

@@ -8,7 +8,8 @@
  *
  * - retry: `collectInvoice` with the action's attempt (idempotency key `collect:<invoice>:<attempt>`:
  *   the gateway replays, never charges twice);
- * - reminder: a `notify` job `{ template, invoiceId, customerId }`;
+ * - reminder: a `notify` job `{ template, invoiceId, customerId }`, with `failureReason` (and
+ *   `declineCode`) when the invoice's latest collection attempt failed — so do the other notices;
  * - late fee: a `late_fee` line on the invoice (once: the line is the proof);
  * - suspend: the subscription suspended for `non_payment` (compare-and-set), a `provision` job
  *   `{ subscriptionId, action: "suspend" }` and a `notify` job;
@@ -119,6 +120,24 @@ const whenStillDue =
         : Effect.void
     )
 
+/**
+ * Why the invoice's latest collection attempt failed (its payment row's `failureReason` / `declineCode`),
+ * when its latest gateway attempt failed: the dunning notices carry it so they can say why.
+ */
+const lastFailure = (store: StoreService, tenantId: string, invoiceId: string) =>
+  Effect.map(store.payments.listByInvoice(tenantId, invoiceId), (payments) => {
+    const latest = [...payments]
+      .filter((payment) => payment.status !== "pending")
+      .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .pop()
+    return latest?.status === "failed" && latest.failureReason !== undefined
+      ? {
+          failureReason: latest.failureReason,
+          ...(latest.declineCode === undefined ? {} : { declineCode: latest.declineCode })
+        }
+      : {}
+  })
+
 const notify = (
   store: StoreService,
   tenantId: string,
@@ -127,12 +146,14 @@ const notify = (
   invoice: Invoice,
   now: Instant
 ) =>
-  store.jobs.enqueue(tenantId, {
-    kind: "notify",
-    payload: { template, invoiceId: invoice.id, customerId: invoice.customerId },
-    runAt: now,
-    dedupeKey: `notify:${key}`
-  })
+  Effect.flatMap(lastFailure(store, tenantId, invoice.id), (failure) =>
+    store.jobs.enqueue(tenantId, {
+      kind: "notify",
+      payload: { template, invoiceId: invoice.id, customerId: invoice.customerId, ...failure },
+      runAt: now,
+      dedupeKey: `notify:${key}`
+    })
+  )
 
 const provision = (
   store: StoreService,

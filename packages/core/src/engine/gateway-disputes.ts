@@ -283,6 +283,8 @@ const bookLoss = (
       destination: "original_method",
       reason: `Chargeback: dispute ${event.disputeId} lost`,
       payment,
+      // The bank has taken the money back: nothing is pending.
+      status: "succeeded",
       gatewayRefundId: undefined,
       idempotencyKey: keys.loss,
       actor: { kind: "system", id: `gateway:${context.gateway}` },

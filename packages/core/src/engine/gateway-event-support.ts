@@ -67,6 +67,9 @@ export interface GatewayEventRequest {
   readonly eventId: string
 }
 
+/** What a `RefundUpdated` did (see `GatewayEventOutcome`'s `Refund`). */
+export type RefundAction = "unchanged" | "status_updated" | "failure_alerted" | "booked" | "not_booked"
+
 export type GatewayEventOutcome =
   | { readonly _tag: "AlreadyProcessed" }
   /** Nothing for billing to do (an ignored event, a charge that is not one of ours). */
@@ -82,11 +85,12 @@ export type GatewayEventOutcome =
       readonly invoiceId: string
       readonly gatewayRefundId: string
       /**
-       * `unchanged`: already as the books say; `failure_alerted`: a failed refund, staff told;
-       * `booked`: a refund made at the gateway, booked (credit note, settlement); `not_booked`: one that
-       * could not be booked, staff told.
+       * `unchanged`: already as the books say; `status_updated`: our refund's row moved on (`pending` ->
+       * `succeeded`); `failure_alerted`: a failed refund (its row `failed`), staff told; `booked`: a refund
+       * made at the gateway, booked (credit note, settlement); `not_booked`: one that could not be booked,
+       * staff told.
        */
-      readonly action: "unchanged" | "failure_alerted" | "booked" | "not_booked"
+      readonly action: RefundAction
     }
   | {
       readonly _tag: "Dispute"

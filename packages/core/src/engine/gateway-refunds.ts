@@ -3,11 +3,13 @@
  * The charge is found first (asked of the gateway: see `paymentOfCharge`), then the refund is compared
  * with the books, keyed by the gateway's refund id:
  *
- * - a refund we booked (`refundInvoice`: a refund row with that gateway refund id): `succeeded` /
- *   `pending` change nothing (the books already have it); `failed` writes a staff `notify`
- *   (`gateway.refund_failed`, once per refund: the customer did not get the money the credit note says);
+ * - a refund we booked (`refundInvoice`: a refund row with that gateway refund id): the row's `status`
+ *   follows the gateway (`nextRefundStatus`: `pending` -> `succeeded` / `failed`, `succeeded` -> `failed`,
+ *   which Stripe reports for a refund the bank sent back; never back to `pending`, never out of
+ *   `failed`); `failed` also writes a staff `notify` (`gateway.refund_failed`, once per refund: the
+ *   customer did not get the money the credit note says);
  * - a refund we never asked for (made at the gateway's dashboard), `succeeded` or `pending`: booked once
- *   through `refundInvoice`'s path (`writeRefund`: credit note, refund row keyed
+ *   through `refundInvoice`'s path (`writeRefund`: credit note, refund row with the event's status, keyed
  *   `refund:<invoice>:gateway:<gateway>:<refund id>`, settlement `partially_refunded` / `refunded`,
  *   audit), with a staff `notify` (`gateway.refund_booked`). One that cannot be booked (another
  *   currency, more than the payment has left) is not: staff are told (`gateway.refund_not_booked`);
@@ -19,14 +21,15 @@
  * port cannot retrieve a refund, so its status is the event's; a refund's `failed` is final, which is
  * what makes acting on it safe in any order.
  *
- * Refund rows keep no status of their own (the store's `Refund` has none): a failure is surfaced to staff,
- * who correct the books (the credit note stays until they do).
+ * A failed refund's row says `failed`, and staff are told; they correct the books (the credit note stays
+ * until they do).
  */
 import { Clock, Effect, Either, Option, Schema } from "effect"
 import { creditNoteFor } from "../invoicing/invoice/credit-note"
 import { recordRefund } from "../invoicing/invoice/lifecycle"
 import { Ids } from "../ports/ids"
 import { PaymentGateway, type RefundOutcome } from "../ports/payment-gateway"
+import type { RefundStatus } from "../ports/store/records"
 import { Store } from "../ports/store/store"
 import { tenantSettings } from "./account"
 import {
@@ -34,9 +37,19 @@ import {
   type GatewayEventOutcome,
   gatewayTemplates,
   notifyStaff,
-  paymentOfCharge
+  paymentOfCharge,
+  type RefundAction
 } from "./gateway-event-support"
 import { GatewayRefundMarker, gatewayRefundKey, refundKey, writeRefund } from "./refund"
+
+/**
+ * The status a refund row moves to when the gateway reports `reported`, or `undefined` when it stays:
+ * `failed` is final; `succeeded` moves only to `failed`; nothing goes back to `pending`.
+ */
+export const nextRefundStatus = (current: RefundStatus, reported: RefundStatus): RefundStatus | undefined => {
+  if (current === reported || current === "failed" || reported === "pending") return undefined
+  return reported
+}
 
 /** The `gateway_event` work for a `RefundUpdated`; `markProcessed` runs in the effect's transaction. */
 export const handleRefundUpdated = (
@@ -71,8 +84,7 @@ export const handleRefundUpdated = (
       amount: String(refund.amount.amount),
       currency: refund.amount.currency
     }
-    const result = (action: "unchanged" | "failure_alerted" | "booked" | "not_booked") =>
-      ({ _tag: "Refund", invoiceId, gatewayRefundId, action }) as const
+    const result = (action: RefundAction) => ({ _tag: "Refund", invoiceId, gatewayRefundId, action }) as const
     return yield* store.withTransaction(
       Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
@@ -87,11 +99,14 @@ export const handleRefundUpdated = (
             { ...details, ...(refundRowId === undefined ? {} : { refundId: refundRowId }) },
             now
           )
-        const done = (action: "unchanged" | "failure_alerted" | "booked" | "not_booked") =>
-          Effect.as(markProcessed, result(action))
+        const done = (action: RefundAction) => Effect.as(markProcessed, result(action))
 
         if (booked !== undefined) {
-          if (refund.status !== "failed") return yield* done("unchanged")
+          const next = nextRefundStatus(booked.status, refund.status)
+          if (next !== undefined) yield* store.refunds.setStatus(tenantId, booked.id, next)
+          if (refund.status !== "failed")
+            return yield* done(next === undefined ? "unchanged" : "status_updated")
+          // Told once per refund (the alert's dedupe key), however often the failure is reported.
           yield* failureAlert(booked.id)
           return yield* done("failure_alerted")
         }
@@ -143,6 +158,7 @@ export const handleRefundUpdated = (
           destination: "original_method",
           reason: `Refunded at ${gateway.name} (${gatewayRefundId})`,
           payment,
+          status: refund.status,
           gatewayRefundId,
           idempotencyKey: refundKey(invoiceId, `gateway:${gateway.name}:${gatewayRefundId}`),
           actor: { kind: "system", id: `gateway:${gateway.name}` },

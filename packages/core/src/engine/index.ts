@@ -75,7 +75,7 @@ export {
 } from "./dunning-run"
 export { InvalidBillingSettings } from "./errors"
 export { disputeKeys } from "./gateway-disputes"
-export { gatewayTemplates } from "./gateway-event-support"
+export { gatewayTemplates, type RefundAction } from "./gateway-event-support"
 export {
   type GatewayEventError,
   type GatewayEventOutcome,
@@ -93,6 +93,7 @@ export {
   ensureGatewayCustomer,
   gatewayCustomerKey
 } from "./gateway-methods"
+export { nextRefundStatus } from "./gateway-refunds"
 export {
   ChargeNotYetVisible,
   type EngineServices,

@@ -24,7 +24,7 @@ import { money } from "../money/money"
 import { Ids } from "../ports/ids"
 import { type GatewayError, PaymentGateway, type RefundOutcome } from "../ports/payment-gateway"
 import type { StoreError } from "../ports/store/errors"
-import type { Payment } from "../ports/store/records"
+import type { Payment, RefundStatus } from "../ports/store/records"
 import { Store, type StoreService } from "../ports/store/store"
 import { type Actor, audit, drawCreditNoteNumber, tenantSettings } from "./account"
 import { RefundFailed, RefundNotPossible } from "./account-errors"
@@ -168,6 +168,8 @@ export interface RefundWrite {
   readonly reason: string
   /** The payment refunded (none when credit alone paid the invoice). */
   readonly payment: Payment | undefined
+  /** The refund row's status: the gateway's answer, `succeeded` for one it does not carry (account credit). */
+  readonly status: RefundStatus
   readonly gatewayRefundId: string | undefined
   /** The refund row's unique key. */
   readonly idempotencyKey: string
@@ -207,6 +209,7 @@ export const writeRefund = (
         currency: current.currency,
         amount,
         destination: write.destination,
+        status: write.status,
         ...(write.gatewayRefundId === undefined ? {} : { gatewayRefundId: write.gatewayRefundId }),
         idempotencyKey: write.idempotencyKey,
         at: now
@@ -321,6 +324,8 @@ export const refundInvoice = (
         destination: request.destination,
         reason: request.reason,
         payment,
+        // `failed` was refused above; a gateway's `pending` moves on with its RefundUpdated events.
+        status: outcome?.status ?? "succeeded",
         gatewayRefundId: outcome?.refundId,
         idempotencyKey: key,
         actor: request.actor,

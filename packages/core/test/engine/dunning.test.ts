@@ -248,17 +248,30 @@ describe.each(stores)("dunning on %s", (_, storeLayer) => {
           // Paid: nothing more is due, however often the run looks.
           for (const n of [13, 20, 30]) expect(yield* dunOn(n)).toMatchObject({ seen: 0, enqueued: nothing })
 
-          const reminder = (kind: string) => [
+          // After the first declined attempt, every notice says why the last attempt failed.
+          const why = { failureReason: "card declined", declineCode: "insufficient_funds" }
+          const reminder = (kind: string, failure: object = why) => [
             `notify:${id}:reminder:${kind}`,
-            { template: `dunning.reminder.${kind}`, invoiceId: id, customerId: "cus-1" }
+            { template: `dunning.reminder.${kind}`, invoiceId: id, customerId: "cus-1", ...failure }
           ]
           expect(yield* outboxOf("notify")).toEqual([
-            reminder("before-due"),
+            reminder("before-due", {}),
             reminder("on-due"),
             reminder("overdue-1"),
             reminder("overdue-2"),
             reminder("overdue-3"),
-            [`notify:${id}:suspend`, { template: "dunning.suspended", invoiceId: id, customerId: "cus-1" }]
+            [
+              `notify:${id}:suspend`,
+              { template: "dunning.suspended", invoiceId: id, customerId: "cus-1", ...why }
+            ]
+          ])
+          // Each declined attempt keeps why on its payment row; the paying one has none.
+          const attempts = yield* store.payments.listByInvoice(tenantId, id)
+          expect(attempts.map((p) => [p.status, p.failureReason, p.declineCode])).toEqual([
+            ["failed", ...Object.values(why)],
+            ["failed", ...Object.values(why)],
+            ["failed", ...Object.values(why)],
+            ["succeeded", undefined, undefined]
           ])
           expect(yield* outboxOf("provision")).toEqual([
             [`provision:${id}:suspend`, { subscriptionId: "sub-1", action: "suspend" }]

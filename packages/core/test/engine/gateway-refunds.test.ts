@@ -1,6 +1,7 @@
 /**
  * `RefundUpdated` webhooks on the in-memory store and SQLite, on an 18.00 order paid by card: events for
- * a refund we made change nothing (a failed one tells staff once); a refund made at the gateway's
+ * a refund we made move its row's status on (pending -> succeeded / failed, never back; a failed one
+ * tells staff once) and change nothing else; a refund made at the gateway's
  * dashboard is booked once (credit note, refund row, settlement) however often and in whatever order its
  * events come, also when `refundInvoice` replays the same gateway refund; a failed one is never booked;
  * one that cannot be booked tells staff.
@@ -11,6 +12,7 @@ import {
   collectionKey,
   gatewayEventHandlers,
   gatewayTemplates,
+  nextRefundStatus,
   PaymentGateway,
   placeOrder,
   type RefundOutcome,
@@ -35,10 +37,22 @@ const dashboardRefund = (chargeId: string, amount: bigint, key = "dashboard-1") 
     gateway.refund({ chargeId, amount: { amount, currency: "EUR" }, idempotencyKey: key })
   )
 
+describe("nextRefundStatus", () => {
+  it("moves pending on, succeeded only to failed, never out of failed or back to pending", () => {
+    const statuses = ["pending", "succeeded", "failed"] as const
+    const table = statuses.map((current) => statuses.map((reported) => nextRefundStatus(current, reported)))
+    expect(table).toEqual([
+      [undefined, "succeeded", "failed"],
+      [undefined, undefined, "failed"],
+      [undefined, undefined, undefined]
+    ])
+  })
+})
+
 describe.each(stores)("RefundUpdated on %s", (_, storeLayer) => {
   const run = provideGatewayTest(storeLayer, { pm_timeout: { kind: "unknown_then_succeeded" } })
 
-  it.effect("a refund we made: its events change nothing; a failed one tells staff once", () =>
+  it.effect("a refund we made: its events change nothing but its status; a failed one tells staff once", () =>
     run(
       Effect.gen(function* () {
         const { store, invoiceId } = yield* paidOrder()
@@ -52,7 +66,11 @@ describe.each(stores)("RefundUpdated on %s", (_, storeLayer) => {
           actor: staff
         })
         const [row] = yield* store.refunds.listByInvoice(tenantId, invoiceId)
+        expect(row?.status).toBe("succeeded")
         const gatewayRefundId = row?.gatewayRefundId ?? ""
+        const statusOfRow = Effect.map(store.refunds.listByInvoice(tenantId, invoiceId), (rows) =>
+          rows.map((stored) => stored.status)
+        )
         const refund: RefundOutcome = {
           refundId: gatewayRefundId,
           chargeId: (yield* store.payments.listByInvoice(tenantId, invoiceId))[0]?.chargeId ?? "",
@@ -65,15 +83,20 @@ describe.each(stores)("RefundUpdated on %s", (_, storeLayer) => {
           gatewayRefundId,
           action: "unchanged"
         })
+        expect(yield* statusOfRow).toEqual(["succeeded"])
+        // The bank sent it back (Stripe: succeeded -> failed).
         expect(yield* deliver("evt_2", refunded(refund, "failed"))).toMatchObject({
           action: "failure_alerted"
         })
+        expect(yield* statusOfRow).toEqual(["failed"])
         expect(yield* deliver("evt_3", refunded(refund, "failed"))).toMatchObject({
           action: "failure_alerted"
         })
-        // A late `pending` after the failure.
+        // A late `pending` or `succeeded` after the failure: `failed` is final.
         expect(yield* deliver("evt_4", refunded(refund, "pending"))).toMatchObject({ action: "unchanged" })
-        for (const id of ["evt_1", "evt_2", "evt_3", "evt_4"]) {
+        expect(yield* deliver("evt_5", refunded(refund, "succeeded"))).toMatchObject({ action: "unchanged" })
+        expect(yield* statusOfRow).toEqual(["failed"])
+        for (const id of ["evt_1", "evt_2", "evt_3", "evt_4", "evt_5"]) {
           expect((yield* store.webhookInbox.get(tenantId, "fake", id)).state).toBe("processed")
         }
 
@@ -109,15 +132,32 @@ describe.each(stores)("RefundUpdated on %s", (_, storeLayer) => {
           gatewayRefundId: refund.refundId,
           action: "booked"
         })
-        expect(yield* deliver("evt_s", refunded(refund, "succeeded"))).toMatchObject({ action: "unchanged" })
+        expect((yield* store.refunds.listByInvoice(tenantId, invoiceId)).map((row) => row.status)).toEqual([
+          "pending"
+        ])
+        expect(yield* deliver("evt_s", refunded(refund, "succeeded"))).toMatchObject({
+          action: "status_updated"
+        })
         expect(yield* deliver("evt_s2", refunded(refund, "succeeded"))).toMatchObject({ action: "unchanged" })
         expect(yield* deliver("evt_p2", refunded(refund, "pending"))).toMatchObject({ action: "unchanged" })
 
         const rows = yield* store.refunds.listByInvoice(tenantId, invoiceId)
         expect(
-          rows.map((row) => [row.amount, row.destination, row.gatewayRefundId, row.idempotencyKey])
+          rows.map((row) => [
+            row.amount,
+            row.destination,
+            row.status,
+            row.gatewayRefundId,
+            row.idempotencyKey
+          ])
         ).toEqual([
-          [600n, "original_method", refund.refundId, `refund:${invoiceId}:gateway:fake:${refund.refundId}`]
+          [
+            600n,
+            "original_method",
+            "succeeded",
+            refund.refundId,
+            `refund:${invoiceId}:gateway:fake:${refund.refundId}`
+          ]
         ])
         const notes = yield* store.creditNotes.listByInvoice(tenantId, invoiceId)
         expect(notes.map((note) => [note.number, note.note.totals.net, note.note.totals.tax])).toEqual([
@@ -182,6 +222,38 @@ describe.each(stores)("RefundUpdated on %s", (_, storeLayer) => {
         expect(rows.map((row) => row.id)).toEqual([answer.refundId])
       })
     )
+  )
+
+  it.effect(
+    "a booked refund that was pending and then failed: its row says failed for good, staff told once",
+    () =>
+      run(
+        Effect.gen(function* () {
+          const { store, invoiceId, payment } = yield* paidOrder()
+          const refund = yield* dashboardRefund(payment.chargeId ?? "", 600n)
+          const statuses = Effect.map(store.refunds.listByInvoice(tenantId, invoiceId), (rows) =>
+            rows.map((row) => row.status)
+          )
+          expect(yield* deliver("evt_p", refunded(refund, "pending"))).toMatchObject({ action: "booked" })
+          expect(yield* statuses).toEqual(["pending"])
+          expect(yield* deliver("evt_f", refunded(refund, "failed"))).toMatchObject({
+            action: "failure_alerted"
+          })
+          expect(yield* statuses).toEqual(["failed"])
+          // Repeated, and a late success: the row stays failed; staff were told once.
+          expect(yield* deliver("evt_f2", refunded(refund, "failed"))).toMatchObject({
+            action: "failure_alerted"
+          })
+          expect(yield* deliver("evt_s", refunded(refund, "succeeded"))).toMatchObject({
+            action: "unchanged"
+          })
+          expect(yield* statuses).toEqual(["failed"])
+          expect(yield* notices([gatewayTemplates.refundFailed])).toHaveLength(1)
+          for (const id of ["evt_p", "evt_f", "evt_f2", "evt_s"]) {
+            expect((yield* store.webhookInbox.get(tenantId, "fake", id)).state).toBe("processed")
+          }
+        })
+      )
   )
 
   it.effect("a dashboard refund that failed is never booked, even when a pending event comes late", () =>

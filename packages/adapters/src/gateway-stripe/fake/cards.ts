@@ -6,12 +6,17 @@
 
 export type CardBehaviour =
   | { readonly kind: "succeed" }
-  /** A decline: `code` is the error code (`card_declined`, `expired_card`...), `declineCode` the bank's. */
+  /**
+   * A decline: `code` is the error code (`card_declined`, `expired_card`...), `declineCode` the bank's.
+   * `onSetup` false: saving the card (a SetupIntent, an attach) succeeds and only charges decline, like
+   * Stripe's `pm_card_chargeCustomerFail`; true (the other declining cards): a SetupIntent fails too.
+   */
   | {
       readonly kind: "decline"
       readonly code: string
       readonly declineCode: string
       readonly message: string
+      readonly onSetup: boolean
     }
   /** 3-D Secure: `always` on every payment (off-session fails), `setup` only when saving the card. */
   | { readonly kind: "authenticate"; readonly when: "always" | "setup" }
@@ -22,11 +27,12 @@ export interface TestCard {
   readonly behaviour: CardBehaviour
 }
 
-const declined = (code: string, declineCode: string, message: string): CardBehaviour => ({
+const declined = (code: string, declineCode: string, message: string, onSetup = true): CardBehaviour => ({
   kind: "decline",
   code,
   declineCode,
-  message
+  message,
+  onSetup
 })
 
 export const testCards: { readonly [token: string]: TestCard } = {
@@ -38,6 +44,13 @@ export const testCards: { readonly [token: string]: TestCard } = {
     brand: "visa",
     last4: "0002",
     behaviour: declined("card_declined", "generic_decline", "Your card was declined.")
+  },
+  // 4000000000000341: "Attaching this card to a Customer object succeeds, but attempts to charge the
+  // customer fail" (card_declined).
+  pm_card_chargeCustomerFail: {
+    brand: "visa",
+    last4: "0341",
+    behaviour: declined("card_declined", "generic_decline", "Your card was declined.", false)
   },
   pm_card_chargeDeclinedInsufficientFunds: {
     brand: "visa",

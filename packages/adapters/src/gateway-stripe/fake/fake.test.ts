@@ -221,6 +221,58 @@ describe("payment methods and setup intents", () => {
     expect(unknown.statusCode).toBe(404)
   })
 
+  it("pm_card_chargeCustomerFail saves (SetupIntent succeeds) and then declines every charge", async () => {
+    const owner = await customer()
+    const setup = await stripe.setupIntents.create(
+      { customer: owner.id, usage: "off_session" },
+      { idempotencyKey: crypto.randomUUID() }
+    )
+    const saved = await stripe.setupIntents.confirm(
+      setup.id,
+      { payment_method: "pm_card_chargeCustomerFail" },
+      { idempotencyKey: crypto.randomUUID() }
+    )
+    expect(saved.status).toBe("succeeded")
+    const method = await stripe.paymentMethods.retrieve(saved.payment_method as string)
+    expect([method.customer, method.card?.last4]).toEqual([owner.id, "0341"])
+    const declined = await failure(
+      stripe.paymentIntents.create(
+        {
+          amount: 1500,
+          currency: "eur",
+          customer: owner.id,
+          payment_method: method.id,
+          off_session: true,
+          confirm: true
+        },
+        { idempotencyKey: crypto.randomUUID() }
+      )
+    )
+    expect(declined).toBeInstanceOf(Stripe.errors.StripeCardError)
+    expect([declined.statusCode, declined.code, declined.decline_code]).toEqual([
+      402,
+      "card_declined",
+      "generic_decline"
+    ])
+    expect(declined.payment_intent?.status).toBe("requires_payment_method")
+  })
+
+  it("a declining card cannot be saved with a SetupIntent: 402 card_declined", async () => {
+    const owner = await customer()
+    const setup = await stripe.setupIntents.create(
+      { customer: owner.id },
+      { idempotencyKey: crypto.randomUUID() }
+    )
+    const refused = await failure(
+      stripe.setupIntents.confirm(
+        setup.id,
+        { payment_method: "pm_card_chargeDeclined" },
+        { idempotencyKey: crypto.randomUUID() }
+      )
+    )
+    expect([refused.statusCode, refused.code]).toEqual([402, "card_declined"])
+  })
+
   it("a card that needs 3-D Secure on setup waits in requires_action, then pays off-session", async () => {
     const owner = await customer()
     const setup = await stripe.setupIntents.create(

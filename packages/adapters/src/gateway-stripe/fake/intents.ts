@@ -64,7 +64,7 @@ export class IntentState extends CustomerState {
     if (method === undefined) return missing("PaymentMethod", methodId, "payment_method")
     intent.payment_method = method.object.id
     const behaviour = method.card.behaviour
-    if (behaviour.kind === "decline") {
+    if (behaviour.kind === "decline" && behaviour.onSetup) {
       intent.status = "requires_payment_method"
       intent.last_setup_error = {
         type: "card_error",
@@ -205,7 +205,8 @@ export class IntentState extends CustomerState {
           kind: "decline",
           code: "authentication_required",
           declineCode: "authentication_required",
-          message: "Your card was declined. This transaction requires authentication."
+          message: "Your card was declined. This transaction requires authentication.",
+          onSetup: false
         },
         call
       )

@@ -369,5 +369,16 @@ export const refundRepository = (client: MysqlClient): RefundRepository => ({
           .where(and(eq(refunds.tenantId, tenantId), eq(refunds.invoiceId, invoiceId)))
           .orderBy(asc(refunds.id))
       )
-      .pipe(Effect.map((rows) => rows.map(refundFromRow)))
+      .pipe(Effect.map((rows) => rows.map(refundFromRow))),
+  setStatus: (tenantId, refundId, status) =>
+    Effect.gen(function* () {
+      const context = { entity: "refund", key: refundId }
+      const where = and(eq(refunds.tenantId, tenantId), eq(refunds.id, refundId))
+      // Found first: MySQL counts only the rows an update changed, and writing the same status changes none.
+      const found = yield* client.run(context, (db) =>
+        db.select({ id: refunds.id }).from(refunds).where(where).limit(1)
+      )
+      if (found[0] === undefined) return yield* Effect.fail(StoreError.notFound("refund", refundId))
+      yield* client.run(context, (db) => db.update(refunds).set({ status }).where(where))
+    })
 })

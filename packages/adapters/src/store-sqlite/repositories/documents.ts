@@ -346,5 +346,21 @@ export const refundRepository = (client: SqliteClient): RefundRepository => ({
         .orderBy(asc(refunds.id))
         .all()
         .map(refundFromRow)
-    )
+    ),
+  setStatus: (tenantId, refundId, status) =>
+    client
+      .run(
+        { entity: "refund", key: refundId },
+        (db) =>
+          db
+            .update(refunds)
+            .set({ status })
+            .where(and(eq(refunds.tenantId, tenantId), eq(refunds.id, refundId)))
+            .run().changes
+      )
+      .pipe(
+        Effect.flatMap((changed) =>
+          changed === 0 ? Effect.fail(StoreError.notFound("refund", refundId)) : Effect.void
+        )
+      )
 })

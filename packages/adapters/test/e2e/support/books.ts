@@ -52,6 +52,9 @@ export interface PaymentRow {
   readonly gateway: string
   readonly chargeId: string | null
   readonly key: string
+  /** A failed attempt's reason and decline code (null otherwise). */
+  readonly failureReason: string | null
+  readonly declineCode: string | null
   /** The whole row as stored, every column (for what the typed fields leave out). */
   readonly raw: Row
 }
@@ -65,13 +68,19 @@ export const payments = async (db: EngineTestDatabase): Promise<ReadonlyArray<Pa
     gateway: str(row.gateway),
     chargeId: row.charge_id === null || row.charge_id === undefined ? null : str(row.charge_id),
     key: str(row.idempotency_key),
+    failureReason: nullable(row.failure_reason),
+    declineCode: nullable(row.decline_code),
     raw: row
   }))
+
+const nullable = (value: unknown): string | null =>
+  value === null || value === undefined ? null : str(value)
 
 export interface RefundRow {
   readonly paymentId: string
   readonly amount: bigint
   readonly destination: string
+  readonly status: string
   readonly gatewayRefundId: string | null
   readonly key: string
 }
@@ -81,6 +90,7 @@ export const refunds = async (db: EngineTestDatabase): Promise<ReadonlyArray<Ref
     paymentId: str(row.payment_id),
     amount: big(row.amount_minor),
     destination: str(row.destination),
+    status: str(row.status),
     gatewayRefundId:
       row.gateway_refund_id === null || row.gateway_refund_id === undefined
         ? null
@@ -147,6 +157,14 @@ export const jobs = async (db: EngineTestDatabase, kind?: string): Promise<Reado
     dedupeKey: str(row.dedupe_key),
     lastError: row.last_error === null || row.last_error === undefined ? null : str(row.last_error)
   }))
+
+/** The payloads of the `notify` jobs (the notices for the notification worker), in the order written. */
+export const notices = async (db: EngineTestDatabase): Promise<ReadonlyArray<Record<string, unknown>>> =>
+  (
+    await db.query("SELECT payload FROM jobs WHERE tenant_id = ? AND kind = 'notify' ORDER BY run_at, id", [
+      tenantId
+    ])
+  ).map((row) => JSON.parse(str(row.payload)) as Record<string, unknown>)
 
 /** Everything that must add up, whatever the path; empty when it does. */
 export const checkBooks = async (db: EngineTestDatabase, source: string): Promise<ReadonlyArray<string>> => {

@@ -38,6 +38,8 @@ export {
   type Payment,
   type PaymentStatus,
   type Refund,
+  type RefundStatus,
+  RefundStatuses,
   type StoredCreditNote,
   type Tenant,
   type Versioned

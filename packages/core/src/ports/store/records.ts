@@ -45,10 +45,25 @@ export interface Payment {
   readonly gateway: string
   /** The gateway's charge id, once known. */
   readonly chargeId?: string
+  /**
+   * A failed attempt: why, as the gateway's outcome normalized it (`insufficient_funds`, `expired_card`,
+   * `card_declined`..., or the outcome's status `failed` / `canceled` when the gateway gave none).
+   */
+  readonly failureReason?: string
+  /** A failed card attempt: the issuer's decline code, when the gateway gave one (`generic_decline`...). */
+  readonly declineCode?: string
   /** Unique per tenant: recording the same charge twice (job and webhook) is a `Conflict`. */
   readonly idempotencyKey: string
   readonly at: Instant
 }
+
+/**
+ * Where a refund stands at the gateway, as the port's `RefundOutcome` names it: `pending` until the
+ * gateway reports it `succeeded` or `failed`. A refund to account credit is `succeeded` when written.
+ */
+export type RefundStatus = "pending" | "succeeded" | "failed"
+
+export const RefundStatuses: ReadonlyArray<RefundStatus> = ["pending", "succeeded", "failed"]
 
 /** Money returned for a payment. */
 export interface Refund {
@@ -61,6 +76,7 @@ export interface Refund {
   readonly amount: bigint
   /** Where the money went: back to the payment method, or to the customer's account credit. */
   readonly destination: "original_method" | "account_credit"
+  readonly status: RefundStatus
   readonly gatewayRefundId?: string
   /** Unique per tenant, like a payment's. */
   readonly idempotencyKey: string

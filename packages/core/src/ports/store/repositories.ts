@@ -24,6 +24,7 @@ import type {
   LedgerEntryInput,
   Payment,
   Refund,
+  RefundStatus,
   StoredCreditNote,
   Tenant,
   Versioned
@@ -134,6 +135,11 @@ export interface RefundRepository {
   /** `Conflict` when the id or the idempotency key exists. */
   readonly insert: (tenantId: string, refund: Refund) => Op<void>
   readonly listByInvoice: (tenantId: string, invoiceId: string) => Op<ReadonlyArray<Refund>>
+  /**
+   * Sets a refund's status (what the gateway reported since). The store writes what it is given; the
+   * engine decides which moves are allowed. `NotFound` when there is no such refund.
+   */
+  readonly setStatus: (tenantId: string, refundId: string, status: RefundStatus) => Op<void>
 }
 
 /**

@@ -180,6 +180,7 @@ export const invoiceContract = (it: StoreIt) => {
           currency: "EUR" as const,
           amount: 400n,
           destination: "original_method" as const,
+          status: "pending" as const,
           idempotencyKey: `refund:${invoiceId}:1`,
           at: 5
         }
@@ -208,6 +209,75 @@ export const invoiceContract = (it: StoreIt) => {
         expect((yield* Effect.flip(store.creditNotes.insert(tenantId, clash))).reason).toBe("Conflict")
         expect(yield* store.creditNotes.listByInvoice(tenantId, invoiceId)).toEqual(notes)
         expect(yield* store.creditNotes.listByInvoice(otherTenantId, invoiceId)).toEqual([])
+      })
+    )
+
+    it.effect("a failed payment keeps its failure reason and decline code; a succeeded one has none", () =>
+      Effect.gen(function* () {
+        const { store, tenantId, id } = yield* fresh
+        const invoiceId = yield* id("inv")
+        const failed = makePayment({
+          id: yield* id("pay"),
+          invoiceId,
+          status: "failed",
+          failureReason: "Your card has insufficient funds.",
+          declineCode: "insufficient_funds",
+          idempotencyKey: `collect:${invoiceId}:1`
+        })
+        // A gateway's reason can be long: it is kept whole.
+        const canceled = makePayment({
+          id: yield* id("pay"),
+          invoiceId,
+          status: "failed",
+          failureReason: `canceled: ${"the payer's bank did not answer in time; ".repeat(20)}`,
+          idempotencyKey: `collect:${invoiceId}:2`
+        })
+        const paid = makePayment({
+          id: yield* id("pay"),
+          invoiceId,
+          idempotencyKey: `collect:${invoiceId}:3`
+        })
+        for (const payment of [failed, canceled, paid]) yield* store.payments.insert(tenantId, payment)
+        const listed = yield* store.payments.listByInvoice(tenantId, invoiceId)
+        expect(listed).toEqual([failed, canceled, paid])
+        expect(listed[1]).not.toHaveProperty("declineCode")
+        expect(listed[2]).not.toHaveProperty("failureReason")
+      })
+    )
+
+    it.effect("a refund's status is stored and set (per tenant); setting an unknown refund is NotFound", () =>
+      Effect.gen(function* () {
+        const { store, tenantId, otherTenantId, id } = yield* fresh
+        const invoiceId = yield* id("inv")
+        const refund = {
+          id: yield* id("re"),
+          paymentId: yield* id("pay"),
+          invoiceId,
+          customerId: "cus-1",
+          currency: "EUR" as const,
+          amount: 400n,
+          destination: "original_method" as const,
+          status: "pending" as const,
+          gatewayRefundId: "re_123",
+          idempotencyKey: `refund:${invoiceId}:1`,
+          at: 5
+        }
+        yield* store.refunds.insert(tenantId, refund)
+        yield* store.refunds.insert(otherTenantId, refund)
+        yield* store.refunds.setStatus(tenantId, refund.id, "succeeded")
+        // The same status again is no error.
+        yield* store.refunds.setStatus(tenantId, refund.id, "succeeded")
+        expect(yield* store.refunds.listByInvoice(tenantId, invoiceId)).toEqual([
+          { ...refund, status: "succeeded" }
+        ])
+        expect(yield* store.refunds.listByInvoice(otherTenantId, invoiceId)).toEqual([refund])
+        yield* store.refunds.setStatus(tenantId, refund.id, "failed")
+        expect((yield* store.refunds.listByInvoice(tenantId, invoiceId)).map((row) => row.status)).toEqual([
+          "failed"
+        ])
+        const missing = yield* Effect.flip(store.refunds.setStatus(tenantId, yield* id("re"), "failed"))
+        expect(missing).toBeInstanceOf(StoreError)
+        expect(missing.reason).toBe("NotFound")
       })
     )
   })

@@ -184,5 +184,14 @@ const moneyMovements = <
 export const paymentRepository = (db: Db): PaymentRepository =>
   moneyMovements(db, "payment", ({ tables }) => tables.payments)
 
-export const refundRepository = (db: Db): RefundRepository =>
-  moneyMovements(db, "refund", ({ tables }) => tables.refunds)
+export const refundRepository = (db: Db): RefundRepository => ({
+  ...moneyMovements(db, "refund", ({ tables }) => tables.refunds),
+  setStatus: (tenantId, refundId, status) =>
+    db.run(({ tables }) => {
+      const k = key(tenantId, refundId)
+      const current = tables.refunds.get(k)
+      if (current === undefined) return Effect.fail(StoreError.notFound("refund", refundId))
+      tables.refunds.set(k, { ...current, status })
+      return Effect.void
+    })
+})
